@@ -1,0 +1,39 @@
+import { WeftError } from './weft-error.ts';
+
+/**
+ * Every error reachable from `error` through `cause` and `errors` (AggregateError), the error
+ * itself first, each once.
+ */
+export function errorChain(error: unknown): unknown[] {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const next = queue.shift();
+    if (next === undefined || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if (next instanceof Error) {
+      if (next.cause !== undefined) queue.push(next.cause);
+      if (next instanceof AggregateError) queue.push(...next.errors);
+    }
+  }
+  return [...seen];
+}
+
+/**
+ * True when any error in the chain has `text` as its category, code or message: the rule behind
+ * CEL's `self == "invalid argument"` on error payloads (DESIGN.md §2).
+ */
+export function errorMatches(error: unknown, text: string): boolean {
+  for (const entry of errorChain(error)) {
+    if (entry instanceof WeftError && (entry.category === text || entry.code === text)) return true;
+    if (entry instanceof Error && entry.message === text) return true;
+  }
+  return false;
+}
+
+/** Turns anything thrown into a WeftError, keeping a WeftError as it is. */
+export function toWeftError(thrown: unknown): WeftError {
+  if (thrown instanceof WeftError) return thrown;
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return new WeftError('ERR_INTERNAL', { reason }, { cause: thrown });
+}

@@ -1,0 +1,6 @@
+export type { Node } from './node.ts';
+export { OneToOneNode, type Action } from './one-to-one.ts';
+export { OneToManyNode, type FanAction } from './one-to-many.ts';
+export { ManyToOneNode, type GatherAction } from './many-to-one.ts';
+export { indexOfPort } from './indexed-ports.ts';
+export { SourceNode } from './source.ts';

@@ -1,0 +1,2 @@
+export { Packet, type Reply } from './packet.ts';
+export { mergePackets } from './merge.ts';

@@ -1,0 +1,58 @@
+import { mergePackets, Packet, type Reply } from '../packet/index.ts';
+import type { Process } from '../process/index.ts';
+import type { InPort } from './in-port.ts';
+
+/**
+ * A node's output: the in-ports it is linked to. `write` is forward propagation as a call and
+ * the reply as its return value: no link → the packet itself; one → that port's reply;
+ * several → their replies merged in link order. Links are an immutable array replaced on
+ * every change, so a write in progress keeps the links it started with.
+ */
+export class OutPort {
+  readonly name: string;
+  #links: readonly InPort[] = [];
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  get links(): readonly InPort[] {
+    return this.#links;
+  }
+
+  link(target: InPort): void {
+    if (!this.#links.includes(target)) this.#links = [...this.#links, target];
+  }
+
+  unlink(target: InPort): void {
+    if (this.#links.includes(target)) this.#links = this.#links.filter((port) => port !== target);
+  }
+
+  /** Replaces one linked in-port by another in place, keeping the link order. */
+  relink(from: InPort, to: InPort): void {
+    if (this.#links.includes(from)) this.#links = this.#links.map((port) => (port === from ? to : port));
+  }
+
+  unlinkAll(): void {
+    this.#links = [];
+  }
+
+  write(process: Process, packet: Packet): Reply {
+    const links = this.#links;
+    if (links.length === 0) return packet;
+    if (links.length === 1) return links[0]!.handle(process, packet);
+    return fanOut(links, process, packet);
+  }
+}
+
+function fanOut(links: readonly InPort[], process: Process, packet: Packet): Reply {
+  const replies: Reply[] = new Array<Reply>(links.length);
+  let pending = false;
+  for (let i = 0; i < links.length; i++) {
+    const reply = links[i]!.handle(process, packet);
+    if (!(reply instanceof Packet)) pending = true;
+    replies[i] = reply;
+  }
+  if (!pending) return mergePackets(replies as Packet[]);
+  return Promise.all(replies).then(mergePackets);
+}

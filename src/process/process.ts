@@ -1,0 +1,140 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ProcessData } from './process-data.ts';
+
+/** The lifecycle states of a process. */
+export type ProcessState = 'running' | 'exited';
+
+/** Runs when a process exits, with the error it exited with; hooks run last-registered first. */
+export type ExitHook = (error: Error | undefined) => void | Promise<void>;
+
+/** Receives root processes as they end, so a group can count what is still in flight. */
+export interface ProcessTracker {
+  released(process: Process): void;
+}
+
+/** Options of a Process; both are optional. */
+export interface ProcessOptions {
+  readonly parent?: Process;
+  readonly tracker?: ProcessTracker;
+}
+
+/**
+ * The execution context of one unit of work (one HTTP request, one message, one tick): an id,
+ * a parent, copy-on-write data, an AbortSignal, exit hooks run in reverse order, and children.
+ * Whoever starts a process ends it: after its reply and after its children (`finish`).
+ * The id, data, signal and hook list are created on first use, so a process is cheap.
+ */
+export class Process {
+  readonly parent: Process | undefined;
+  readonly tracker: ProcessTracker | undefined;
+  /** Set by a ProcessGroup: the checkpoint epoch the process was started in. */
+  epoch = 0;
+  #id: string | undefined;
+  #data: ProcessData | undefined;
+  #controller: AbortController | undefined;
+  #hooks: ExitHook[] | undefined;
+  #children: Set<Process> | undefined;
+  #childWaiters: (() => void)[] | undefined;
+  #state: ProcessState = 'running';
+  #error: Error | undefined;
+  #exiting: Promise<void> | undefined;
+
+  constructor(options: ProcessOptions = {}) {
+    this.parent = options.parent;
+    this.tracker = options.tracker;
+  }
+
+  /** A UUIDv7, made on first read. */
+  get id(): string {
+    return (this.#id ??= uuidv7());
+  }
+
+  get state(): ProcessState {
+    return this.#state;
+  }
+
+  /** The error the process exited with, if any. */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
+  get data(): ProcessData {
+    return (this.#data ??= new ProcessData(this.parent?.data));
+  }
+
+  /** Aborted when the process exits. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.#state === 'exited' && !this.#controller.signal.aborted) this.#controller.abort(this.#error);
+    return this.#controller.signal;
+  }
+
+  /** Starts a child process: its data reads through to ours; our exit ends it too. */
+  fork(): Process {
+    const child = new Process({ parent: this });
+    (this.#children ??= new Set()).add(child);
+    return child;
+  }
+
+  /** Registers a hook to run at exit; on an exited process it runs at once. */
+  onExit(hook: ExitHook): void {
+    if (this.#state === 'exited') {
+      void Promise.resolve().then(() => hook(this.#error));
+      return;
+    }
+    (this.#hooks ??= []).push(hook);
+  }
+
+  /** Resolves when every child has exited. */
+  join(): Promise<void> {
+    if (this.#children === undefined || this.#children.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.#childWaiters ??= []).push(resolve));
+  }
+
+  /** Waits for the children, then exits: the normal way to end a process after its reply. */
+  async finish(error?: Error): Promise<void> {
+    await this.join();
+    await this.exit(error);
+  }
+
+  /**
+   * Ends the process (idempotent): marks it exited, exits the children with the same error,
+   * runs the exit hooks in reverse order (a failing hook does not stop the others), aborts the
+   * signal and drops the data.
+   */
+  exit(error?: Error): Promise<void> {
+    if (this.#exiting !== undefined) return this.#exiting;
+    this.#state = 'exited';
+    this.#error = error;
+    this.#exiting = this.#runExit(error);
+    return this.#exiting;
+  }
+
+  async #runExit(error: Error | undefined): Promise<void> {
+    if (this.#children !== undefined) await Promise.all([...this.#children].map((child) => child.exit(error)));
+    const hooks = this.#hooks;
+    this.#hooks = undefined;
+    if (hooks !== undefined) {
+      for (let i = hooks.length - 1; i >= 0; i--) {
+        try {
+          await hooks[i]!(error);
+        } catch {
+          // A failing hook must not keep the others from releasing what they hold.
+        }
+      }
+    }
+    this.#controller?.abort(error);
+    this.#data?.clear();
+    if (this.parent !== undefined) this.parent.#childExited(this);
+    this.tracker?.released(this);
+  }
+
+  #childExited(child: Process): void {
+    this.#children?.delete(child);
+    if (this.#children?.size === 0 && this.#childWaiters !== undefined) {
+      const waiters = this.#childWaiters;
+      this.#childWaiters = undefined;
+      for (const wake of waiters) wake();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
+import type { LanguageRegistry } from '../language/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { Node } from '../node/index.ts';
+import type { ProcessGroup } from '../process/index.ts';
+import type { Spec } from '../spec/index.ts';
+
+/** What a codec gets besides the spec: the runtime's services, never globals. */
+export interface CodecContext {
+  readonly namespace: string;
+  readonly languages: LanguageRegistry;
+  /** Where sources start their root processes, so the runtime can drain them. */
+  readonly processes: ProcessGroup;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds a node from a validated spec. May be async (compiling a snippet); must throw a
+ * WeftError for a spec it cannot build, and must not start serving: that is `activate`.
+ */
+export type Codec<S extends Spec = Spec> = (spec: S, context: CodecContext) => Node | Promise<Node>;
+
+/**
+ * The ports a kind has. Entries are names (`in`, `out`, `error`) or an indexed family written
+ * `out[]` (which also accepts the bare `out` as `out[0]`). Used to check links before compiling.
+ */
+export interface PortDeclaration {
+  readonly in: readonly string[];
+  readonly out: readonly string[];
+}
+
+/** One registration: kind name, self-documenting spec schema (kind fields only), ports, codec. */
+export interface KindDefinition<P extends TProperties = TProperties> {
+  readonly kind: string;
+  readonly description: string;
+  readonly schema: TObject<P>;
+  readonly ports: PortDeclaration | ((spec: Spec) => PortDeclaration);
+  readonly codec: Codec<Spec & Static<TObject<P>>>;
+}
+
+/** The typed spec of a kind definition. */
+export type SpecOf<D> = D extends KindDefinition<infer P> ? Spec & Static<TObject<P>> : never;
+
+/** Declares a kind with its spec type inferred from its schema (one source for both). */
+export function defineKind<P extends TProperties>(definition: KindDefinition<P>): KindDefinition<P> {
+  return definition;
+}
+
+/** True when `declared` (from a PortDeclaration) names the port `name`. */
+export function declaresPort(declared: readonly string[], name: string): boolean {
+  for (const entry of declared) {
+    if (entry === name) return true;
+    if (entry.endsWith('[]')) {
+      const base = entry.slice(0, -2);
+      if (name === base || new RegExp(`^${base}\\[\\d+\\]$`).test(name)) return true;
+    }
+  }
+  return false;
+}

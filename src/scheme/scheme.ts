@@ -1,0 +1,105 @@
+import { Type, type TObject } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { WeftError } from '../errors/index.ts';
+import type { Node } from '../node/index.ts';
+import { describeSpec, isPortName, type Spec } from '../spec/index.ts';
+import { commonProperties } from './common-schema.ts';
+import { declaresPort, type CodecContext, type KindDefinition, type PortDeclaration } from './kind.ts';
+import { pointerToPath, type Problem } from './problem.ts';
+
+/** Options of a Scheme: the kinds it knows (usually a table from `schemes/`). */
+export interface SchemeOptions {
+  readonly kinds: readonly KindDefinition[];
+}
+
+interface CompiledKind {
+  readonly definition: KindDefinition;
+  readonly check: TypeCheck<TObject>;
+}
+
+/**
+ * Maps each kind to its spec schema, ports and codec. Validation reports every problem with
+ * its path; compile turns a valid spec into a node. An instance, so every runtime and test
+ * builds its own.
+ */
+export class Scheme {
+  readonly #kinds = new Map<string, CompiledKind>();
+
+  constructor(options: SchemeOptions) {
+    for (const definition of options.kinds) {
+      const full = Type.Object({ ...commonProperties, ...definition.schema.properties }, { additionalProperties: false });
+      this.#kinds.set(definition.kind, { definition, check: TypeCompiler.Compile(full) });
+    }
+  }
+
+  get kinds(): string[] {
+    return [...this.#kinds.keys()];
+  }
+
+  definition(kind: string): KindDefinition | undefined {
+    return this.#kinds.get(kind)?.definition;
+  }
+
+  /** The ports of a spec's kind, or undefined for an unknown kind. */
+  portsOf(spec: Spec): PortDeclaration | undefined {
+    const ports = this.#kinds.get(spec.kind)?.definition.ports;
+    return typeof ports === 'function' ? ports(spec) : ports;
+  }
+
+  /** Every problem of one spec on its own: kind, fields, and the out-ports its links use. */
+  validate(spec: Spec): Problem[] {
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+      return [{ path: '', code: 'ERR_SPEC_INVALID', message: 'a spec must be an object' }];
+    }
+    if (typeof spec.kind !== 'string' || spec.kind === '') {
+      return [{ path: 'kind', code: 'ERR_SPEC_INVALID', message: 'kind is required' }];
+    }
+    const compiled = this.#kinds.get(spec.kind);
+    if (compiled === undefined) {
+      return [{ path: 'kind', code: 'ERR_KIND_UNKNOWN', message: `unknown kind "${spec.kind}" (known: ${this.kinds.join(', ')})` }];
+    }
+    const problems: Problem[] = [];
+    for (const error of compiled.check.Errors(spec)) {
+      problems.push({ path: pointerToPath(error.path), code: 'ERR_SPEC_INVALID', message: error.message });
+    }
+    if (problems.length > 0) return problems;
+    const ports = this.portsOf(spec);
+    for (const [outName, targets] of Object.entries(spec.links ?? {})) {
+      if (!isPortName(outName) || (ports !== undefined && !declaresPort(ports.out, outName))) {
+        problems.push({ path: `links.${outName}`, code: 'ERR_PORT_UNKNOWN', message: `kind ${spec.kind} has no out-port "${outName}"` });
+      }
+      targets.forEach((target, index) => {
+        if (target.id === undefined && target.name === undefined) {
+          problems.push({ path: `links.${outName}[${index}]`, code: 'ERR_SPEC_INVALID', message: 'a link target needs a name or an id' });
+        }
+        if (!isPortName(target.port)) {
+          problems.push({ path: `links.${outName}[${index}].port`, code: 'ERR_PORT_NAME_INVALID', message: `port name "${target.port}" is invalid` });
+        }
+      });
+    }
+    return problems;
+  }
+
+  /** Validates a spec and throws ERR_SPEC_INVALID (or ERR_KIND_UNKNOWN) listing every problem. */
+  assertValid(spec: Spec): void {
+    const problems = this.validate(spec);
+    if (problems.length === 0) return;
+    throw invalidSpecError(spec, problems);
+  }
+
+  /** Validates, then builds the node through the kind's codec. */
+  async compile(spec: Spec, context: CodecContext): Promise<Node> {
+    this.assertValid(spec);
+    return await this.#kinds.get(spec.kind)!.definition.codec(spec, context);
+  }
+}
+
+/** The error for a spec with problems: ERR_KIND_UNKNOWN alone, else ERR_SPEC_INVALID with them all. */
+export function invalidSpecError(spec: Spec, problems: readonly Problem[]): WeftError {
+  const where = describeSpec(spec);
+  if (problems.length === 1 && problems[0]!.code === 'ERR_KIND_UNKNOWN') {
+    return new WeftError('ERR_KIND_UNKNOWN', { spec: where, kind: String(spec.kind) }, { details: problems });
+  }
+  const text = problems.map((problem) => `${problem.path || '(spec)'}: ${problem.message}`).join('; ');
+  return new WeftError('ERR_SPEC_INVALID', { spec: where, problems: text }, { details: problems });
+}

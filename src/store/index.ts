@@ -1,0 +1,1 @@
+export type { ChangeEvent, ChangeOp, ChangeStream, SpecFilter, SpecStore, WatchOptions } from './spec-store.ts';

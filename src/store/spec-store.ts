@@ -1,0 +1,70 @@
+import type { Spec, StoredSpec } from '../spec/index.ts';
+
+/** Selects specs: every given field must match; an array field matches any of its values. */
+export interface SpecFilter {
+  readonly namespace?: string;
+  readonly id?: string | readonly string[];
+  readonly name?: string | readonly string[];
+  readonly kind?: string | readonly string[];
+}
+
+/** What happened to a spec. `reset` means history was lost: reload everything (no id). */
+export type ChangeOp = 'insert' | 'update' | 'delete' | 'reset';
+
+/**
+ * One change of the feed. `spec` is the stored spec after an insert or update, and the spec as
+ * it was before a delete. `token` is an opaque resume position: `watch({after: token})` delivers
+ * the changes that come after this one.
+ */
+export interface ChangeEvent {
+  readonly op: ChangeOp;
+  readonly id: string;
+  readonly namespace: string;
+  readonly spec?: StoredSpec;
+  readonly token: string;
+}
+
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** Resume after this token; without it, deliver changes made after the call. */
+  readonly after?: string;
+}
+
+/**
+ * A live change feed. Iterate it to receive events in commit order; events for one spec are
+ * never reordered. `close` ends the iteration. `ready` resolves once the feed is subscribed, so
+ * a caller can load the current state after it and lose no change in between.
+ */
+export interface ChangeStream extends AsyncIterable<ChangeEvent> {
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Where specs live. Every driver passes the conformance suite in test/conformance/. Each write
+ * call is one transaction: all of its specs are written or none (a failure names the spec and
+ * stores nothing). Stores enforce a unique (namespace, name) for named specs, generate UUIDv7
+ * ids, fill `namespace` with `default`, and keep `revision` (1 on insert, +1 on update). Stores
+ * do not validate kinds: callers validate with the Scheme first.
+ */
+export interface SpecStore {
+  /** The URL the store was opened with, credentials removed. */
+  readonly url: string;
+  /** Specs matching the filter, in id order (UUIDv7: creation order). */
+  find(filter?: SpecFilter): Promise<StoredSpec[]>;
+  /** Inserts new specs. ERR_NAME_TAKEN / ERR_ID_TAKEN when one collides. */
+  insert(specs: readonly Spec[]): Promise<StoredSpec[]>;
+  /** Replaces whole specs by id. ERR_SPEC_NOT_FOUND, ERR_NAMESPACE_IMMUTABLE, ERR_NAME_TAKEN. */
+  update(specs: readonly Spec[]): Promise<StoredSpec[]>;
+  /**
+   * Inserts or replaces each spec: matched by id when it has one, else by (namespace, name);
+   * a matched spec keeps its id. An unnamed spec without id is inserted.
+   */
+  upsert(specs: readonly Spec[]): Promise<StoredSpec[]>;
+  /** Deletes the matching specs and returns them. An empty filter deletes every spec. */
+  delete(filter: SpecFilter): Promise<StoredSpec[]>;
+  /** Subscribes to changes of specs matching `filter` (usually a namespace). */
+  watch(filter?: SpecFilter, options?: WatchOptions): ChangeStream;
+  /** Closes open streams and connections (idempotent). */
+  close(): Promise<void>;
+}
