@@ -16,6 +16,7 @@ const kernelZones = [
   { target: './src/symbol', from: './src', except: ['./symbol', './spec', './node', './port', './scheme', './packet', './process', './log', './errors'] },
   { target: './src/store', from: './src', except: ['./store', './spec', './errors'] },
   { target: './src/loader', from: './src', except: ['./loader', './store', './symbol', './scheme', './spec', './node', './process', './language', './log', './errors'] },
+  { target: './src/runtime', from: './src', except: ['./runtime', './loader', './symbol', './scheme', './store', './spec', './process', './language', './log', './errors'] },
   { target: './src', from: './cli' },
   { target: './src', from: './codecs' },
   { target: './src', from: './schemes' },

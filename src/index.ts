@@ -12,3 +12,6 @@ export * from './log/index.ts';
 export * from './language/index.ts';
 export * from './scheme/index.ts';
 export * from './store/index.ts';
+export * from './symbol/index.ts';
+export * from './loader/index.ts';
+export * from './runtime/index.ts';

@@ -95,7 +95,7 @@ export const catalogue = {
   },
   ERR_NODE_CLOSED: {
     category: 'unavailable',
-    message: 'node {node} is closed',
+    message: '{node} is closed: it was unloaded',
     hint: 'The node was unloaded while the packet was on its way; retry the request.',
   },
   ERR_LISTEN_FAILED: {
@@ -112,6 +112,21 @@ export const catalogue = {
     category: 'not found',
     message: 'no route for {method} {path}',
     hint: 'Check the path against the router routes.',
+  },
+  ERR_ROUTER_INPUT: {
+    category: 'invalid argument',
+    message: 'router input must be a map with string method and path, got {type}',
+    hint: 'Link a listener (or anything producing {method, path, …}) to the router in-port.',
+  },
+  ERR_HTTP_REQUEST_INVALID: {
+    category: 'invalid argument',
+    message: 'the HTTP request is refused: {reason}',
+    hint: 'The server refused the request before any workflow saw it (bad URL, body too large, bad Content-Type); the status says which.',
+  },
+  ERR_SHUTTING_DOWN: {
+    category: 'unavailable',
+    message: 'the engine is shutting down and admits no new work',
+    hint: 'Retry later or against another instance; in-flight work is being finished.',
   },
   ERR_FILE_UNREADABLE: {
     category: 'invalid argument',

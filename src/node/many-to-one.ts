@@ -57,7 +57,10 @@ export class ManyToOneNode implements Node {
       return this.errorPort.write(process, new Packet(toWeftError(thrown)));
     }
     if (result instanceof Packet) return this.#route(process, result);
-    return result.then((output) => this.#route(process, output));
+    return result.then(
+      (output) => this.#route(process, output),
+      (reason: unknown) => this.errorPort.write(process, new Packet(toWeftError(reason))),
+    );
   }
 
   #route(process: Process, output: Packet): Reply {

@@ -1,6 +1,6 @@
 import { toWeftError } from '../errors/index.ts';
 import { mergePackets, Packet, type Reply } from '../packet/index.ts';
-import { InPort, OutPort } from '../port/index.ts';
+import { InPort, OutPort, type PacketReceiver } from '../port/index.ts';
 import type { Process } from '../process/index.ts';
 import { indexOfPort } from './indexed-ports.ts';
 import type { Node } from './node.ts';
@@ -16,7 +16,7 @@ export type FanAction = (process: Process, packet: Packet) => readonly (Packet |
  * Every produced packet is written to its port and the replies are merged in index order; when
  * nothing is produced the input itself is the reply (so an unmatched packet passes back).
  */
-export class OneToManyNode implements Node {
+export class OneToManyNode implements Node, PacketReceiver {
   readonly inPort: InPort;
   readonly errorPort = new OutPort('error');
   readonly #outs: OutPort[] = [];
@@ -24,7 +24,7 @@ export class OneToManyNode implements Node {
 
   constructor(action: FanAction) {
     this.#action = action;
-    this.inPort = new InPort('in', (process, packet) => this.#handle(process, packet));
+    this.inPort = new InPort('in', this);
   }
 
   in(name: string): InPort | undefined {
@@ -42,7 +42,8 @@ export class OneToManyNode implements Node {
     this.inPort.close();
   }
 
-  #handle(process: Process, packet: Packet): Reply {
+  /** Routes a packet of the `in` port (called by the port). */
+  receive(process: Process, packet: Packet): Reply {
     let outputs: readonly (Packet | undefined)[] | Packet;
     try {
       outputs = this.#action(process, packet);

@@ -1,6 +1,6 @@
 import { toWeftError } from '../errors/index.ts';
 import { Packet, type Reply } from '../packet/index.ts';
-import { InPort, OutPort } from '../port/index.ts';
+import { InPort, OutPort, type PacketReceiver } from '../port/index.ts';
 import type { Process } from '../process/index.ts';
 import type { Node } from './node.ts';
 
@@ -12,7 +12,7 @@ export type Action = (process: Process, packet: Packet) => Reply;
  * thrown) to `error`; the caller gets the reply of that write, which is the packet itself when
  * the port is unlinked. An action returning `None` replies `None` without writing.
  */
-export class OneToOneNode implements Node {
+export class OneToOneNode implements Node, PacketReceiver {
   readonly inPort: InPort;
   readonly outPort = new OutPort('out');
   readonly errorPort = new OutPort('error');
@@ -20,7 +20,7 @@ export class OneToOneNode implements Node {
 
   constructor(action: Action) {
     this.#action = action;
-    this.inPort = new InPort('in', (process, packet) => this.#handle(process, packet));
+    this.inPort = new InPort('in', this);
   }
 
   in(name: string): InPort | undefined {
@@ -36,14 +36,18 @@ export class OneToOneNode implements Node {
     this.inPort.close();
   }
 
-  #handle(process: Process, packet: Packet): Reply {
+  /** Runs the action on a packet of the `in` port (called by the port). */
+  receive(process: Process, packet: Packet): Reply {
     let result: Reply;
     try {
       result = this.#action(process, packet);
     } catch (thrown) {
       return this.errorPort.write(process, new Packet(toWeftError(thrown)));
     }
-    if (result instanceof Packet) return this.#route(process, result);
+    if (result instanceof Packet) {
+      if (result === Packet.None) return result;
+      return result.payload instanceof Error ? this.errorPort.write(process, result) : this.outPort.write(process, result);
+    }
     return result.then(
       (output) => this.#route(process, output),
       (reason: unknown) => this.errorPort.write(process, new Packet(toWeftError(reason))),

@@ -9,24 +9,25 @@ import type { Process } from '../process/index.ts';
  */
 export type Handler = (process: Process, packet: Packet) => Reply;
 
-/** A node's input: calls the node's handler; the handler's result is the reply. */
-export class InPort {
-  readonly name: string;
-  #handler: Handler;
-  #closed = false;
+/**
+ * An object that handles the packets of an in-port, usually the node itself. Unlike a Handler,
+ * `receive` must neither throw nor reject: failures are error packets (the node shapes catch
+ * their actions). Preferred on hot paths: a method call on a node class stays monomorphic and V8
+ * inlines it, where a per-node closure does not (bench:kernel measured the difference).
+ */
+export interface PacketReceiver {
+  receive(process: Process, packet: Packet): Reply;
+}
 
-  constructor(name: string, handler: Handler) {
-    this.name = name;
+/** Adapts a Handler function to a PacketReceiver, turning a throw or a rejection into an error packet. */
+class FunctionReceiver implements PacketReceiver {
+  readonly #handler: Handler;
+
+  constructor(handler: Handler) {
     this.#handler = handler;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  /** Delivers a packet; synchronous handlers stay synchronous. */
-  handle(process: Process, packet: Packet): Reply {
-    if (this.#closed) return new Packet(new WeftError('ERR_NODE_CLOSED', { node: this.name }));
+  receive(process: Process, packet: Packet): Reply {
     try {
       const reply = this.#handler(process, packet);
       return reply instanceof Packet ? reply : reply.then(undefined, rejected);
@@ -34,10 +35,43 @@ export class InPort {
       return new Packet(toWeftError(thrown));
     }
   }
+}
 
-  /** Refuses further packets with ERR_NODE_CLOSED; work already inside the handler goes on. */
+/** What a closed port answers: ERR_NODE_CLOSED, without calling the node. */
+class ClosedReceiver implements PacketReceiver {
+  readonly #name: string;
+
+  constructor(name: string) {
+    this.#name = name;
+  }
+
+  receive(): Packet {
+    return new Packet(new WeftError('ERR_NODE_CLOSED', { node: `in-port "${this.#name}"` }));
+  }
+}
+
+/** A node's input: calls its receiver; the receiver's result is the reply. */
+export class InPort {
+  readonly name: string;
+  #receiver: PacketReceiver;
+
+  constructor(name: string, receiver: PacketReceiver | Handler) {
+    this.name = name;
+    this.#receiver = typeof receiver === 'function' ? new FunctionReceiver(receiver) : receiver;
+  }
+
+  get closed(): boolean {
+    return this.#receiver instanceof ClosedReceiver;
+  }
+
+  /** Delivers a packet; synchronous receivers stay synchronous. */
+  handle(process: Process, packet: Packet): Reply {
+    return this.#receiver.receive(process, packet);
+  }
+
+  /** Refuses further packets with ERR_NODE_CLOSED; work already inside the receiver goes on. */
   close(): void {
-    this.#closed = true;
+    if (!this.closed) this.#receiver = new ClosedReceiver(this.name);
   }
 }
 

@@ -1,2 +1,2 @@
-export { InPort, type Handler } from './in-port.ts';
+export { InPort, type Handler, type PacketReceiver } from './in-port.ts';
 export { OutPort } from './out-port.ts';

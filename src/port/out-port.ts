@@ -33,6 +33,13 @@ export class OutPort {
     if (this.#links.includes(from)) this.#links = this.#links.map((port) => (port === from ? to : port));
   }
 
+  /** Sets all links at once (one array swap); a no-op when they are already these, in order. */
+  setLinks(targets: readonly InPort[]): void {
+    const current = this.#links;
+    if (current.length === targets.length && current.every((port, i) => port === targets[i])) return;
+    this.#links = [...targets];
+  }
+
   unlinkAll(): void {
     this.#links = [];
   }

@@ -1,6 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { ProcessData } from './process-data.ts';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** The lifecycle states of a process. */
 export type ProcessState = 'running' | 'exited';
 
@@ -92,9 +94,9 @@ export class Process {
   }
 
   /** Waits for the children, then exits: the normal way to end a process after its reply. */
-  async finish(error?: Error): Promise<void> {
-    await this.join();
-    await this.exit(error);
+  finish(error?: Error): Promise<void> {
+    if (this.#children === undefined || this.#children.size === 0) return this.exit(error);
+    return this.join().then(() => this.exit(error));
   }
 
   /**
@@ -106,7 +108,9 @@ export class Process {
     if (this.#exiting !== undefined) return this.#exiting;
     this.#state = 'exited';
     this.#error = error;
-    this.#exiting = this.#runExit(error);
+    const idle = (this.#children === undefined || this.#children.size === 0) && this.#hooks === undefined;
+    // Nothing to wait for (the common case of a request): release synchronously, no promise chain.
+    this.#exiting = idle ? (this.#release(error), RESOLVED) : this.#runExit(error);
     return this.#exiting;
   }
 
@@ -123,6 +127,10 @@ export class Process {
         }
       }
     }
+    this.#release(error);
+  }
+
+  #release(error: Error | undefined): void {
     this.#controller?.abort(error);
     this.#data?.clear();
     if (this.parent !== undefined) this.parent.#childExited(this);

@@ -35,7 +35,11 @@ export interface KindDefinition<P extends TProperties = TProperties> {
   readonly description: string;
   readonly schema: TObject<P>;
   readonly ports: PortDeclaration | ((spec: Spec) => PortDeclaration);
-  readonly codec: Codec<Spec & Static<TObject<P>>>;
+  /**
+   * The kind's Codec. Written as a method so that a definition of any kind is assignable to
+   * `KindDefinition` (a scheme's table): the scheme only calls it with specs of this kind.
+   */
+  codec(spec: Spec & Static<TObject<P>>, context: CodecContext): Node | Promise<Node>;
 }
 
 /** The typed spec of a kind definition. */

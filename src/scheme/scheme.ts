@@ -62,8 +62,10 @@ export class Scheme {
     for (const error of compiled.check.Errors(spec)) {
       problems.push({ path: pointerToPath(error.path), code: 'ERR_SPEC_INVALID', message: error.message });
     }
-    if (problems.length > 0) return problems;
-    const ports = this.portsOf(spec);
+    // Other field problems do not hide link problems; malformed links stop here. A port
+    // declaration computed from the spec is only asked about a spec whose fields are valid.
+    if (problems.some((problem) => /^links(?:$|[.[])/.test(problem.path))) return problems;
+    const ports = problems.length === 0 || typeof compiled.definition.ports !== 'function' ? this.portsOf(spec) : undefined;
     for (const [outName, targets] of Object.entries(spec.links ?? {})) {
       if (!isPortName(outName) || (ports !== undefined && !declaresPort(ports.out, outName))) {
         problems.push({ path: `links.${outName}`, code: 'ERR_PORT_UNKNOWN', message: `kind ${spec.kind} has no out-port "${outName}"` });

@@ -1,0 +1,119 @@
+// bench:http — the ping workflow vs raw fastify vs raw node:http, side by side in one run.
+// Each server runs in its own child process; autocannon loads one at a time, alternating the
+// order every round, and the medians of the rounds are compared. Target: weft ≥ 0.85× fastify.
+// With taskset available, servers are pinned to the last core and the load generator to the
+// others, so the server (not autocannon) is what saturates; otherwise all three tie near the
+// client's own ceiling and the ratio says little.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { median } from './lib/stats.ts';
+import { writeResult } from './lib/write-result.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const VARIANTS = ['weft', 'fastify', 'node-http'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+interface Sample {
+  readonly rps: number;
+  /** Server CPU time (user + system) per answered request, in microseconds; NaN without /proc. */
+  readonly cpuUsPerRequest: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+const CORES = availableParallelism();
+const PINNED = CORES >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (PINNED) spawnSync('taskset', ['-pc', `0-${CORES - 2}`, String(process.pid)]);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const script = new URL(`./servers/${variant}.ts`, import.meta.url).pathname;
+  const [command, args] = PINNED
+    ? ['taskset', ['-c', String(CORES - 1), process.execPath, script, String(port)]]
+    : [process.execPath, [script, String(port)]];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${variant} did not start`)), 15_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${variant} exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/ping` };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is none. */
+function cpuSeconds(pid: number): number {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return Number.NaN;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function load(url: string, seconds: number, pid = 0): Promise<Sample> {
+  const before = cpuSeconds(pid);
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
+  const cpuUsPerRequest = ((cpuSeconds(pid) - before) * 1e6) / result.requests.total;
+  return { rps: result.requests.average, cpuUsPerRequest, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+const servers = new Map<Variant, { child: ChildProcess; url: string }>();
+try {
+  for (const variant of VARIANTS) servers.set(variant, await startServer(variant));
+  for (const variant of VARIANTS) await load(servers.get(variant)!.url, 1); // warm-up
+  const samples = new Map<Variant, Sample[]>(VARIANTS.map((variant) => [variant, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
+    for (const variant of order) {
+      const server = servers.get(variant)!;
+      samples.get(variant)!.push(await load(server.url, SECONDS, server.child.pid));
+    }
+    process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
+  }
+  const summary = Object.fromEntries(
+    VARIANTS.map((variant) => {
+      const list = samples.get(variant)!;
+      return [variant, {
+        rps: median(list.map((s) => s.rps)),
+        cpuUsPerRequest: median(list.map((s) => s.cpuUsPerRequest)),
+        p50Ms: median(list.map((s) => s.p50)),
+        p99Ms: median(list.map((s) => s.p99)),
+        errors: list.reduce((sum, s) => sum + s.errors + s.non2xx, 0),
+        rounds: list,
+      }];
+    }),
+  ) as unknown as Record<Variant, { rps: number; cpuUsPerRequest: number; p50Ms: number; p99Ms: number; errors: number }>;
+  const ratioFastify = summary.weft.rps / summary.fastify.rps;
+  const ratioNode = summary.weft.rps / summary['node-http'].rps;
+  console.log(`\nbench:http — ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections, medians; ${PINNED ? `server pinned to core ${CORES - 1}` : 'not pinned'}`);
+  console.log('variant      req/s   CPU µs/req   p50 ms  p99 ms  errors');
+  for (const variant of VARIANTS) {
+    const s = summary[variant];
+    console.log(`${variant.padEnd(10)} ${s.rps.toFixed(0).padStart(8)} ${s.cpuUsPerRequest.toFixed(1).padStart(12)} ${s.p50Ms.toFixed(1).padStart(8)} ${s.p99Ms.toFixed(1).padStart(7)} ${String(s.errors).padStart(7)}`);
+  }
+  const cpuRatio = summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest;
+  console.log(`by server CPU per request: weft costs ${(1 / cpuRatio).toFixed(3)}× fastify (throughput at equal CPU ${cpuRatio.toFixed(3)}×)`);
+  console.log(`weft / fastify = ${ratioFastify.toFixed(3)} (target ≥ 0.85)   weft / node:http = ${ratioNode.toFixed(3)}`);
+  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest }, target: { weftToFastify: 0.85 } });
+  console.log(`wrote ${file}`);
+} finally {
+  for (const { child } of servers.values()) child.kill('SIGKILL');
+}

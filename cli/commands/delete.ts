@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { normalizeSpec, WeftError, type StoredSpec } from '../../src/index.ts';
+import { collect, configFor, storeOptions, withStore, type StoreFlags } from '../context.ts';
+import type { CliIO } from '../io.ts';
+import { findStored } from '../prepare-specs.ts';
+import { readSpecs } from '../read-specs.ts';
+
+/** `weft delete NAME… | -f FILE`: delete every named spec in one transaction, or none if one is missing. */
+export function deleteCommand(io: CliIO): Command {
+  const command = new Command('delete')
+    .description('delete specs by name or by the specs in files (all or nothing)')
+    .argument('[names...]', 'spec names')
+    .option('-f, --filename <path>', 'file, directory or - (repeatable)', collect);
+  return storeOptions(command).action(async (names: string[], flags: StoreFlags & { filename?: string[] }) => {
+    const config = configFor(io, flags);
+    const wanted = [
+      ...names.map((name) => normalizeSpec({ kind: '', name }, config.namespace)),
+      ...(await readSpecs(flags.filename ?? [], io)).map(({ spec }) => normalizeSpec(spec, config.namespace)),
+    ];
+    if (wanted.length === 0) throw new WeftError('ERR_CONFIG_INVALID', { reason: 'name at least one spec, or give -f' });
+    const deleted = await withStore(io, config, async (store) => {
+      const namespaces = [...new Set(wanted.map((spec) => spec.namespace!))];
+      const stored = (await Promise.all(namespaces.map((namespace) => store.find({ namespace })))).flat();
+      const found: StoredSpec[] = [];
+      const missing: string[] = [];
+      for (const spec of wanted) {
+        const match = findStored(spec, stored);
+        if (match === undefined) missing.push(`${spec.namespace}/${spec.name ?? spec.id}`);
+        else if (!found.includes(match)) found.push(match);
+      }
+      if (missing.length > 0) throw new WeftError('ERR_SPEC_NOT_FOUND', { spec: missing.join(', ') });
+      return store.delete({ id: found.map((spec) => spec.id) });
+    });
+    for (const spec of deleted) io.stdout.write(`${spec.kind}/${spec.name ?? spec.id} deleted\n`);
+  });
+}

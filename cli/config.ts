@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_NAMESPACE, pointerToPath, WeftError } from '../src/index.ts';
+import { DEFAULT_STORE_URL } from '../src/store/index.ts';
+import type { CliIO } from './io.ts';
+
+/** The settings every command reads; see docs/cli.md for the layers. */
+export const ConfigSchema = Type.Object(
+  {
+    store: Type.String({ minLength: 1, description: 'Store URL (WEFT_STORE, --store).' }),
+    namespace: Type.String({ minLength: 1, description: 'Namespace (WEFT_NAMESPACE, -n).' }),
+    logLevel: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((level) => Type.Literal(level)), {
+      description: 'Log level of `weft start` (WEFT_LOG_LEVEL, --log-level).',
+    }),
+    drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Resolved configuration. */
+export type Config = Static<typeof ConfigSchema>;
+
+const DEFAULTS: Config = { store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000 };
+
+const ENV: Record<string, keyof Config> = {
+  WEFT_STORE: 'store',
+  WEFT_NAMESPACE: 'namespace',
+  WEFT_LOG_LEVEL: 'logLevel',
+  WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
+};
+
+/**
+ * Layers the configuration: defaults < weft.config.yaml (or WEFT_CONFIG) < WEFT_* environment
+ * < flags, then validates the result (ERR_CONFIG_INVALID names the bad key and its source).
+ */
+export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
+  const merged: Record<string, unknown> = { ...DEFAULTS, ...readConfigFile(io) };
+  for (const [variable, key] of Object.entries(ENV)) {
+    const value = io.env[variable];
+    if (value !== undefined && value !== '') merged[key] = key === 'drainTimeoutMs' ? Number(value) : value;
+  }
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  const errors = [...Value.Errors(ConfigSchema, merged)];
+  if (errors.length > 0) {
+    const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${error.message}`).join('; ');
+    throw new WeftError('ERR_CONFIG_INVALID', { reason });
+  }
+  return merged as Config;
+}
+
+function readConfigFile(io: CliIO): Record<string, unknown> {
+  const explicit = io.env.WEFT_CONFIG;
+  const path = resolve(io.cwd, explicit ?? 'weft.config.yaml');
+  if (!existsSync(path)) {
+    if (explicit !== undefined) throw new WeftError('ERR_CONFIG_INVALID', { reason: `WEFT_CONFIG file ${path} does not exist` });
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(path, 'utf8'));
+  } catch (thrown) {
+    throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path}: ${(thrown as Error).message}` });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path} must hold a mapping` });
+  }
+  return parsed as Record<string, unknown>;
+}

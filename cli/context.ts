@@ -1,0 +1,56 @@
+import { Option, type Command } from 'commander';
+import { createDefaultLanguages, Scheme, type LanguageRegistry, type SpecStore } from '../src/index.ts';
+import { openStore } from '../src/store/index.ts';
+import { coreKinds } from '../schemes/core.ts';
+import { loadConfig, type Config } from './config.ts';
+import type { CliIO } from './io.ts';
+import type { OutputFormat } from './print.ts';
+
+/** Flags shared by the commands that touch a store. */
+export interface StoreFlags {
+  readonly namespace?: string;
+  readonly store?: string;
+  readonly output?: OutputFormat;
+}
+
+/** The scheme of the kinds weft ships. */
+export function createScheme(): Scheme {
+  return new Scheme({ kinds: coreKinds });
+}
+
+/** The languages weft ships. */
+export function createLanguages(): LanguageRegistry {
+  return createDefaultLanguages();
+}
+
+/** Resolves the layered configuration for a command's flags. */
+export function configFor(io: CliIO, flags: StoreFlags & { logLevel?: string }): Config {
+  return loadConfig(io, { namespace: flags.namespace, store: flags.store, logLevel: flags.logLevel as Config['logLevel'] | undefined });
+}
+
+/** Opens the configured store (relative paths from the CLI's cwd), runs `work`, and closes it whatever happens. */
+export async function withStore<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>): Promise<T> {
+  const store = await openStore(config.store, { cwd: io.cwd });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Adds `-n/--namespace` and `--store` to a command. */
+export function storeOptions(command: Command): Command {
+  return command
+    .option('-n, --namespace <namespace>', 'namespace (default: WEFT_NAMESPACE, else "default")')
+    .option('--store <url>', 'store URL (default: WEFT_STORE, else sqlite://.weft/weft.db)');
+}
+
+/** Adds `-o/--output table|json|yaml` to a command. */
+export function outputOption(command: Command): Command {
+  return command.addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'));
+}
+
+/** Collects repeated `-f` values. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

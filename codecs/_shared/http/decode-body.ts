@@ -1,0 +1,45 @@
+import { WeftError } from '../../../src/index.ts';
+import { decodeContent } from './content-encoding.ts';
+import { parseForm } from './form.ts';
+import { FORM_TYPE, isJsonType, mediaEssence, mediaParameter } from './media-type.ts';
+
+const utf8 = new TextDecoder();
+
+/**
+ * Turns request body bytes into a payload value: Content-Encoding (gzip, deflate, br) undone,
+ * then by Content-Type: JSON → parsed; form → name → list of strings; text/* → string;
+ * anything else → the bytes (a Uint8Array). No bytes at all → null. Throws
+ * ERR_HTTP_BODY_INVALID when the body does not decode.
+ */
+export function decodeBody(data: Uint8Array | undefined, contentType?: string, contentEncoding?: string): unknown {
+  if (data === undefined || data.length === 0) return null;
+  const bytes = contentEncoding === undefined ? data : decompress(data, contentEncoding);
+  const essence = contentType === undefined ? '' : mediaEssence(contentType);
+  try {
+    if (isJsonType(essence)) return JSON.parse(decodeText(bytes, contentType!)) as unknown;
+    if (essence === FORM_TYPE) return parseForm(decodeText(bytes, contentType!));
+    if (essence.startsWith('text/')) return decodeText(bytes, contentType!);
+  } catch (thrown) {
+    throw bodyError(essence, thrown);
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function decompress(data: Uint8Array, header: string): Uint8Array {
+  try {
+    return decodeContent(data, header);
+  } catch (thrown) {
+    throw bodyError(header, thrown);
+  }
+}
+
+function decodeText(bytes: Uint8Array, contentType: string): string {
+  const charset = mediaParameter(contentType, 'charset');
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return utf8.decode(bytes);
+  return new TextDecoder(charset).decode(bytes);
+}
+
+function bodyError(type: string, thrown: unknown): WeftError {
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return new WeftError('ERR_HTTP_BODY_INVALID', { type: type || 'bytes', reason }, { cause: thrown });
+}

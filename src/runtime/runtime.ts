@@ -1,0 +1,131 @@
+import { WeftError } from '../errors/index.ts';
+import { LanguageRegistry } from '../language/index.ts';
+import { Loader, type LoaderEvent } from '../loader/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import { ProcessGroup } from '../process/index.ts';
+import type { CodecContext, Scheme } from '../scheme/index.ts';
+import { DEFAULT_NAMESPACE } from '../spec/index.ts';
+import type { SpecStore } from '../store/index.ts';
+import { SymbolTable } from '../symbol/index.ts';
+import type { NodeStatus } from './node-status.ts';
+
+/** Options of a Runtime; `store` and `scheme` are required, the rest have defaults. */
+export interface RuntimeOptions {
+  readonly store: SpecStore;
+  readonly scheme: Scheme;
+  readonly namespace?: string;
+  readonly languages?: LanguageRegistry;
+  readonly logger?: Logger;
+  /** How long `close` waits for in-flight processes (default 10 s). */
+  readonly drainTimeoutMs?: number;
+  /** Whether `close` also closes the store (default true). */
+  readonly closeStore?: boolean;
+  readonly onEvent?: (event: LoaderEvent) => void;
+}
+
+/** The lifecycle states of a runtime. */
+export type RuntimeState = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
+
+/**
+ * One namespace running: store + scheme + loader + symbol table, and the process group that
+ * sources start work in. `close` stops sources from admitting work, waits for in-flight
+ * processes (up to the drain deadline), unloads the nodes and closes the store.
+ */
+export class Runtime {
+  readonly namespace: string;
+  readonly processes = new ProcessGroup();
+  readonly table: SymbolTable;
+  readonly loader: Loader;
+  readonly #options: RuntimeOptions;
+  readonly #logger: Logger;
+  #state: RuntimeState = 'idle';
+  #closing: Promise<void> | undefined;
+
+  constructor(options: RuntimeOptions) {
+    this.#options = options;
+    this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.#logger = (options.logger ?? silentLogger).child({ namespace: this.namespace });
+    this.table = new SymbolTable({
+      namespace: this.namespace,
+      logger: this.#logger,
+      drained: () => this.processes.checkpoint(),
+    });
+    const context: CodecContext = {
+      namespace: this.namespace,
+      languages: options.languages ?? new LanguageRegistry(),
+      processes: this.processes,
+      logger: this.#logger,
+    };
+    this.loader = new Loader({
+      namespace: this.namespace,
+      store: options.store,
+      scheme: options.scheme,
+      table: this.table,
+      context,
+      logger: this.#logger,
+      onEvent: options.onEvent,
+    });
+  }
+
+  get state(): RuntimeState {
+    return this.#state;
+  }
+
+  /** Subscribes to the store, loads the namespace and activates what is complete. */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw new WeftError('ERR_INTERNAL', { reason: `runtime cannot start when ${this.#state}` });
+    this.#state = 'starting';
+    try {
+      await this.loader.start();
+    } catch (thrown) {
+      await this.close();
+      throw thrown;
+    }
+    if (this.#state === 'starting') this.#state = 'running';
+    this.#logger.info({ nodes: this.table.size, active: this.status().filter((node) => node.state === 'active').length }, 'runtime started');
+  }
+
+  /** Graceful shutdown (idempotent): stop admitting, drain, unload, close the store. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Every node of the namespace with its state, and the specs that fail to load. */
+  status(): NodeStatus[] {
+    const nodes: NodeStatus[] = this.table.symbols.map((symbol) => ({
+      id: symbol.id,
+      name: symbol.name,
+      kind: symbol.spec.kind,
+      state: symbol.state,
+      problems: symbol.problems,
+      error: symbol.error,
+    }));
+    for (const [id, failure] of this.loader.failures) {
+      const entry: NodeStatus = { id, name: failure.spec.name, kind: failure.spec.kind, state: 'failed', problems: [], error: failure.error };
+      const index = nodes.findIndex((node) => node.id === id);
+      if (index >= 0) nodes[index] = { ...nodes[index]!, pendingError: failure.error };
+      else nodes.push(entry);
+    }
+    return nodes;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<void> {
+    this.#state = 'closing';
+    await this.loader.close();
+    const timeoutMs = this.#options.drainTimeoutMs ?? 10_000;
+    const drained = await this.processes.drain(timeoutMs);
+    if (!drained) {
+      const error = new WeftError('ERR_DRAIN_TIMEOUT', { count: this.processes.size, ms: timeoutMs });
+      this.#logger.warn({ err: error }, 'closing with work still in flight');
+    }
+    await this.table.close();
+    if (this.#options.closeStore ?? true) await this.#options.store.close();
+    this.#state = 'closed';
+    this.#logger.info('runtime closed');
+  }
+}

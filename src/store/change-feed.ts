@@ -1,0 +1,132 @@
+import type { StoredSpec } from '../spec/index.ts';
+import { ChangeQueue } from './change-queue.ts';
+import { matchFilter } from './match-filter.ts';
+import type { ChangeEvent, ChangeStream, SpecFilter, WatchOptions } from './spec-store.ts';
+
+/** One entry of a store's change log, numbered by `seq` (1, 2, 3… in commit order). */
+export interface LoggedChange {
+  readonly seq: number;
+  readonly op: 'insert' | 'update' | 'delete';
+  readonly id: string;
+  readonly namespace: string;
+  /** After an insert or update, before a delete; a copy the feed may hand out. */
+  readonly spec: StoredSpec;
+}
+
+/** A page of the change log, read in one consistent snapshot. */
+export interface ChangePage {
+  /** The seq of the last change ever logged (0 when none). */
+  readonly head: number;
+  /** Changes up to this seq were pruned from the log. */
+  readonly prunedThrough: number;
+  /** Up to `limit` changes after the asked seq, oldest first. */
+  readonly changes: readonly LoggedChange[];
+}
+
+/** Where a ChangeFeed reads a store's change log. */
+export interface ChangeSource {
+  read(after: number, namespace: string | undefined, limit: number): ChangePage;
+}
+
+interface Watcher {
+  readonly filter: SpecFilter;
+  readonly queue: ChangeQueue;
+  cursor: number;
+}
+
+const PAGE_SIZE = 500;
+
+/**
+ * The change feed of a store whose change log numbers its entries (memory, SQLite): each
+ * watcher keeps a cursor (its token is the seq) and `pump` moves every cursor to the head of
+ * the log, pushing matching events in seq order. A watcher whose position was pruned, or whose
+ * token the log does not know, gets one `reset` event and continues from the head.
+ */
+export class ChangeFeed {
+  readonly #source: ChangeSource;
+  readonly #watchers = new Set<Watcher>();
+  readonly #onReaders: ((count: number) => void) | undefined;
+  #readers = 0;
+
+  /** `onReaders` hears how many streams have a reader waiting for an event, on each change. */
+  constructor(options: { source: ChangeSource; onReaders?: (count: number) => void }) {
+    this.#source = options.source;
+    this.#onReaders = options.onReaders;
+  }
+
+  /** How many streams are open. */
+  get size(): number {
+    return this.#watchers.size;
+  }
+
+  /** How many open streams have a reader waiting for an event. */
+  get readers(): number {
+    return this.#readers;
+  }
+
+  /** Opens a stream from now, or from after `options.after`, and replays what it missed. */
+  watch(filter: SpecFilter = {}, options: WatchOptions = {}): ChangeStream {
+    const { head, prunedThrough } = this.#source.read(0, undefined, 0);
+    const queue = new ChangeQueue({
+      onClose: () => this.#watchers.delete(watcher),
+      onReading: (reading) => {
+        this.#readers += reading ? 1 : -1;
+        this.#onReaders?.(this.#readers);
+      },
+    });
+    const watcher: Watcher = { filter: { ...filter }, cursor: head, queue };
+    if (options.after !== undefined) {
+      const after = parseToken(options.after);
+      if (after === undefined || after > head || after < prunedThrough) this.#reset(watcher, head);
+      else watcher.cursor = after;
+    }
+    this.#watchers.add(watcher);
+    this.#pumpOne(watcher);
+    return watcher.queue;
+  }
+
+  /** Delivers every logged change the open streams have not seen yet. */
+  pump(): void {
+    for (const watcher of this.#watchers) this.#pumpOne(watcher);
+  }
+
+  /** Fails every open stream with `error` (the store can no longer read its log). */
+  fail(error: unknown): void {
+    for (const watcher of [...this.#watchers]) watcher.queue.fail(error);
+  }
+
+  /** Ends every open stream. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#watchers].map((watcher) => watcher.queue.close()));
+  }
+
+  #pumpOne(watcher: Watcher): void {
+    for (;;) {
+      if (watcher.queue.closed) return;
+      const page = this.#source.read(watcher.cursor, watcher.filter.namespace, PAGE_SIZE);
+      if (watcher.cursor < page.prunedThrough) {
+        this.#reset(watcher, page.head);
+        continue;
+      }
+      for (const change of page.changes) {
+        watcher.cursor = change.seq;
+        if (matchFilter(change.spec, watcher.filter)) watcher.queue.push(toEvent(change));
+      }
+      if (page.changes.length < PAGE_SIZE) return;
+    }
+  }
+
+  #reset(watcher: Watcher, head: number): void {
+    watcher.cursor = head;
+    watcher.queue.push({ op: 'reset', id: '', namespace: watcher.filter.namespace ?? '', token: String(head) });
+  }
+}
+
+function toEvent(change: LoggedChange): ChangeEvent {
+  return { op: change.op, id: change.id, namespace: change.namespace, spec: change.spec, token: String(change.seq) };
+}
+
+function parseToken(token: string): number | undefined {
+  if (!/^\d{1,15}$/.test(token)) return undefined;
+  return Number(token);
+}

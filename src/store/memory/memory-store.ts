@@ -1,0 +1,51 @@
+import type { StoredSpec } from '../../spec/index.ts';
+import { changeRetention, type ChangeRetention } from '../change-retention.ts';
+import { LoggedSpecStore } from '../logged-spec-store.ts';
+import type { PreparedSpec } from '../prepare-spec.ts';
+import type { SpecFilter } from '../spec-store.ts';
+import { writeSpecs, type WriteMode } from '../write-specs.ts';
+import { MemoryChangeLog } from './memory-change-log.ts';
+import { MemorySpecs } from './memory-specs.ts';
+
+/** Options of a MemoryStore: how much change history it keeps for resuming watchers. */
+export type MemoryStoreOptions = ChangeRetention;
+
+/**
+ * The `memory://` store: specs in this process only, gone when it exits; for tests and
+ * throw-away runs. Specs are copied in and out, writes are atomic, and the change feed
+ * delivers each commit to the open streams as soon as it is made.
+ */
+export class MemoryStore extends LoggedSpecStore {
+  readonly url = 'memory://';
+  readonly #specs = new MemorySpecs();
+  readonly #log: MemoryChangeLog;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const log = new MemoryChangeLog({ retention: changeRetention(options) });
+    super({ source: log });
+    this.#log = log;
+  }
+
+  protected readSpecs(filter: SpecFilter): StoredSpec[] {
+    return structuredClone(this.#specs.find(filter));
+  }
+
+  protected commitWrite(mode: WriteMode, specs: readonly PreparedSpec[]): StoredSpec[] {
+    const staged = this.#specs.stage();
+    const changes = writeSpecs(mode, specs, staged);
+    staged.commit();
+    for (const change of changes) this.#log.append(change.op, change.spec);
+    return structuredClone(changes.map((change) => change.spec));
+  }
+
+  protected commitDelete(filter: SpecFilter): StoredSpec[] {
+    const deleted = this.#specs.find(filter);
+    for (const spec of deleted) {
+      this.#specs.remove(spec);
+      this.#log.append('delete', spec);
+    }
+    return structuredClone(deleted);
+  }
+
+  protected release(): void {}
+}

@@ -1,0 +1,50 @@
+import { WeftError } from '../errors/index.ts';
+import { describeSpec, normalizeSpec, type Spec } from '../spec/index.ts';
+
+/** A spec ready to be written: a JSON-clean copy with its namespace filled and no revision. */
+export type PreparedSpec = Spec & { namespace: string };
+
+/** One problem of a refused spec, shaped like the Scheme's problems (path, message, code). */
+interface StoreProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly code: 'ERR_SPEC_INVALID';
+}
+
+/**
+ * Copies a caller's spec into the form every store writes: a deep JSON copy (the caller keeps
+ * its object), `ports` stored as `links`, `namespace` defaulted to `default`, `revision` and
+ * null `id`/`name` dropped. Throws ERR_SPEC_INVALID when `kind` is missing or not a non-empty
+ * string, when `id`, `name` or `namespace` is not a non-empty string, or when it is not JSON data.
+ */
+export function prepareSpec(input: Spec): PreparedSpec {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid(input, [problem('', 'must be an object')]);
+  let copy: Record<string, unknown>;
+  try {
+    copy = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+  } catch (thrown) {
+    throw invalid(input, [problem('', `is not JSON data (${thrown instanceof Error ? thrown.message : String(thrown)})`)], thrown);
+  }
+  delete copy.revision;
+  for (const field of ['id', 'name'] as const) if (copy[field] === null) delete copy[field];
+  const spec = normalizeSpec(copy) as PreparedSpec;
+  const problems: StoreProblem[] = [];
+  for (const field of ['kind', 'id', 'name', 'namespace'] as const) {
+    const value: unknown = spec[field];
+    if ((value !== undefined || field === 'kind') && (typeof value !== 'string' || value === '')) {
+      problems.push(problem(field, 'must be a non-empty string'));
+    }
+  }
+  if (problems.length > 0) throw invalid(input, problems);
+  return spec;
+}
+
+function problem(path: string, message: string): StoreProblem {
+  return { path, message, code: 'ERR_SPEC_INVALID' };
+}
+
+function invalid(input: unknown, problems: StoreProblem[], cause?: unknown): WeftError {
+  const spec = typeof input === 'object' && input !== null ? describeSpec(input as Partial<Spec>) : String(input);
+  const text = problems.map((entry) => `${entry.path || '(spec)'}: ${entry.message}`).join('; ');
+  return new WeftError('ERR_SPEC_INVALID', { spec, problems: text }, { cause, details: problems });
+}

@@ -1,0 +1,32 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../cli/config.ts';
+import { tempDir } from '../harness/cli.ts';
+
+describe('CLI configuration', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => dir.remove());
+
+  const io = (env: Record<string, string> = {}) => ({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env, cwd: dir.path });
+
+  it('layers defaults < weft.config.yaml < WEFT_* < flags', () => {
+    expect(loadConfig(io(), {})).toMatchObject({ store: 'sqlite://.weft/weft.db', namespace: 'default', logLevel: 'info' });
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'store: memory://\nnamespace: from-file\nlogLevel: warn\n');
+    expect(loadConfig(io(), {})).toMatchObject({ store: 'memory://', namespace: 'from-file', logLevel: 'warn' });
+    expect(loadConfig(io({ WEFT_NAMESPACE: 'from-env' }), {})).toMatchObject({ namespace: 'from-env', logLevel: 'warn' });
+    expect(loadConfig(io({ WEFT_NAMESPACE: 'from-env' }), { namespace: 'from-flag' })).toMatchObject({ namespace: 'from-flag' });
+  });
+
+  it('refuses an invalid value with ERR_CONFIG_INVALID naming the key', () => {
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'logLevel: loud\n');
+    expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('logLevel') }));
+  });
+
+  it('refuses an unknown key', () => {
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'stroe: memory://\n');
+    expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+  });
+});

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { SpecStore } from '../../src/index.ts';
+import { unique, type ConformanceContext } from './conformance-context.ts';
+import { describeFindAndDelete } from './find-delete.conformance.ts';
+import { describeInsert } from './insert.conformance.ts';
+import { describeUpdateAndUpsert } from './update-upsert.conformance.ts';
+import { describeWatch } from './watch.conformance.ts';
+
+/**
+ * The behaviour every SpecStore driver must have, through the interface only. `open` returns a
+ * new store on the driver's backend; it may share data with earlier stores (a real database),
+ * so each test works in a namespace of its own. Run it from a driver's `*.test.ts`.
+ */
+export function describeSpecStore(driverName: string, open: () => Promise<SpecStore>): void {
+  describe(`SpecStore conformance: ${driverName}`, () => {
+    const context = { open } as ConformanceContext;
+
+    beforeEach(async () => {
+      context.store = await open();
+      context.namespace = unique('ns');
+    });
+    afterEach(async () => {
+      await context.store.close();
+    });
+
+    describeInsert(context);
+    describeFindAndDelete(context);
+    describeUpdateAndUpsert(context);
+    describeWatch(context);
+  });
+}
