@@ -1,6 +1,6 @@
 // Lint rules, including the import directions of ../shared/STYLE.md ("Layout inside src/").
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importPlugin from 'eslint-plugin-import';
 
 /** Folders under src/ and what each may NOT import (STYLE.md import directions). */
 const kernelZones = [
@@ -36,11 +36,14 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.weft/**'] },
   ...tseslint.configs.recommended,
   {
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    plugins: { import: importPlugin },
+    settings: {
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { node: { extensions: ['.ts', '.js'] } },
+    },
     rules: {
-      'import-x/no-cycle': 'error',
-      'import-x/no-restricted-paths': ['error', { zones: kernelZones }],
+      'import/no-cycle': 'error',
+      'import/no-restricted-paths': ['error', { zones: kernelZones }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a string union (STYLE.md).' }],
