@@ -108,11 +108,6 @@ export const catalogue = {
     message: 'request body cannot be decoded as {type}: {reason}',
     hint: 'Send a body that matches its Content-Type.',
   },
-  ERR_HTTP_NOT_FOUND: {
-    category: 'not found',
-    message: 'no route for {method} {path}',
-    hint: 'Check the path against the router routes.',
-  },
   ERR_ROUTER_INPUT: {
     category: 'invalid argument',
     message: 'router input must be a map with string method and path, got {type}',
@@ -147,11 +142,6 @@ export const catalogue = {
     category: 'deadline exceeded',
     message: '{count} processes still running after {ms} ms',
     hint: 'In-flight work did not finish before the drain deadline and was abandoned.',
-  },
-  ERR_PROCESS_EXITED: {
-    category: 'failed precondition',
-    message: 'process {process} has already exited',
-    hint: 'Work was started on a process that had ended; a node kept a stale process.',
   },
 } as const satisfies Record<string, ErrorRow>;
 

@@ -62,7 +62,7 @@ describe('OneToManyNode', () => {
   });
 
   it('sends a returned error packet to error', () => {
-    const error = new WeftError('ERR_HTTP_NOT_FOUND', { method: 'GET', path: '/x' });
+    const error = new WeftError('ERR_SPEC_NOT_FOUND', { method: 'GET', path: '/x' });
     const node = new OneToManyNode(() => new Packet(error));
     node.out('out[0]')!.link(target('zero'));
     expect((node.inPort.handle(new Process(), new Packet('x')) as Packet).payload).toBe(error);

@@ -8,7 +8,7 @@ class TestSource extends SourceNode {
   }
 }
 
-const notFound = (): WeftError => new WeftError('ERR_HTTP_NOT_FOUND', { method: 'GET', path: '/x' });
+const notFound = (): WeftError => new WeftError('ERR_SPEC_NOT_FOUND', { method: 'GET', path: '/x' });
 
 describe('SourceNode', () => {
   it('has out and error, and no in-port', () => {

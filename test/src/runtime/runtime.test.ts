@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until, within } from '../../harness/wait.ts';
 import { defineKind, OneToOneNode, Packet, Runtime, Scheme, SourceNode, type LoaderEvent, type Process, type ProcessGroup } from '../../../src/index.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { SpecStore } from '../../../src/index.ts';
@@ -55,17 +56,6 @@ const kinds = [
     },
   }),
 ];
-
-const within = <T>(promise: Promise<T>, ms = 2000): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
-
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('Runtime', () => {
   let runtime: Runtime | undefined;

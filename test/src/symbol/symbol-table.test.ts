@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { until, within } from '../../harness/wait.ts';
 import { describe, expect, it } from 'vitest';
 import { OneToOneNode, Packet, Process, WeftError, type Node, type OutPort } from '../../../src/index.ts';
 import { SymbolTable, type IdentifiedSpec } from '../../../src/symbol/index.ts';
-
-const within = <T>(promise: Promise<T>, ms = 1000): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
-
-async function until(check: () => boolean, ms = 1000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 type Event = `${'activate' | 'deactivate' | 'close'} ${string}`;
 
