@@ -11,6 +11,8 @@ import type { InPort } from './in-port.ts';
 export class OutPort {
   readonly name: string;
   #links: readonly InPort[] = [];
+  /** The one linked port when there is exactly one (the common case), else undefined. */
+  #single: InPort | undefined;
 
   constructor(name: string) {
     this.name = name;
@@ -21,34 +23,39 @@ export class OutPort {
   }
 
   link(target: InPort): void {
-    if (!this.#links.includes(target)) this.#links = [...this.#links, target];
+    if (!this.#links.includes(target)) this.#set([...this.#links, target]);
   }
 
   unlink(target: InPort): void {
-    if (this.#links.includes(target)) this.#links = this.#links.filter((port) => port !== target);
+    if (this.#links.includes(target)) this.#set(this.#links.filter((port) => port !== target));
   }
 
   /** Replaces one linked in-port by another in place, keeping the link order. */
   relink(from: InPort, to: InPort): void {
-    if (this.#links.includes(from)) this.#links = this.#links.map((port) => (port === from ? to : port));
+    if (this.#links.includes(from)) this.#set(this.#links.map((port) => (port === from ? to : port)));
   }
 
   /** Sets all links at once (one array swap); a no-op when they are already these, in order. */
   setLinks(targets: readonly InPort[]): void {
     const current = this.#links;
     if (current.length === targets.length && current.every((port, i) => port === targets[i])) return;
-    this.#links = [...targets];
+    this.#set([...targets]);
   }
 
   unlinkAll(): void {
-    this.#links = [];
+    this.#set([]);
   }
 
   write(process: Process, packet: Packet): Reply {
+    const single = this.#single;
+    if (single !== undefined) return single.handle(process, packet);
     const links = this.#links;
-    if (links.length === 0) return packet;
-    if (links.length === 1) return links[0]!.handle(process, packet);
-    return fanOut(links, process, packet);
+    return links.length === 0 ? packet : fanOut(links, process, packet);
+  }
+
+  #set(links: readonly InPort[]): void {
+    this.#links = links;
+    this.#single = links.length === 1 ? links[0] : undefined;
   }
 }
 

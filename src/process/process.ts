@@ -109,8 +109,11 @@ export class Process {
     this.#state = 'exited';
     this.#error = error;
     const idle = (this.#children === undefined || this.#children.size === 0) && this.#hooks === undefined;
+    // Set before anything runs, so a hook that calls exit() again gets this exit, not a second one.
+    this.#exiting = RESOLVED;
     // Nothing to wait for (the common case of a request): release synchronously, no promise chain.
-    this.#exiting = idle ? (this.#release(error), RESOLVED) : this.#runExit(error);
+    if (idle) this.#release(error);
+    else this.#exiting = this.#runExit(error);
     return this.#exiting;
   }
 

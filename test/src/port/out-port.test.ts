@@ -97,6 +97,29 @@ describe('OutPort', () => {
     expect(port.links).toEqual([]);
   });
 
+  it('write follows every change of links: link, unlink, relink, setLinks, unlinkAll', () => {
+    const a = target('a');
+    const b = target('b');
+    const c = target('c');
+    const port = new OutPort('out');
+    const write = () => (port.write(new Process(), new Packet(1)) as Packet).payload;
+    expect(write()).toBe(1);
+    port.link(a);
+    expect(write()).toBe('a:1');
+    port.link(b);
+    expect(write()).toEqual(['a:1', 'b:1']);
+    port.unlink(a);
+    expect(write()).toBe('b:1');
+    port.relink(b, c);
+    expect(write()).toBe('c:1');
+    port.setLinks([a, b]);
+    expect(write()).toEqual(['a:1', 'b:1']);
+    port.setLinks([b]);
+    expect(write()).toBe('b:1');
+    port.unlinkAll();
+    expect(write()).toBe(1);
+  });
+
   it('relink replaces a target in place, keeping link order', () => {
     const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((label) => target(label));
     const port = new OutPort('out');

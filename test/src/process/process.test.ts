@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Process } from '../../../src/index.ts';
+import { Process, ProcessGroup } from '../../../src/index.ts';
 
 const within = <T>(promise: Promise<T>, ms = 1000): Promise<T> =>
   Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
@@ -242,5 +242,18 @@ describe('Process', () => {
       await within(process.finish(error));
       expect(process.error).toBe(error);
     });
+  });
+});
+
+describe('Process exit re-entrancy', () => {
+  it('releases once when an exit hook calls exit again', async () => {
+    const group = new ProcessGroup();
+    const process = group.spawn();
+    const other = group.spawn();
+    process.onExit(() => void process.exit());
+    await process.exit();
+    expect(group.size).toBe(1);
+    await other.exit();
+    expect(group.size).toBe(0);
   });
 });
