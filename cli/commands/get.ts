@@ -14,7 +14,9 @@ export function getCommand(io: CliIO): Command {
     const config = configFor(io, flags);
     const namespace = flags.allNamespaces ? undefined : config.namespace;
     const specs = await withStore(io, config, (store) => store.find({ namespace, name: names.length > 0 ? names : undefined }));
-    io.stdout.write(renderSpecs(specs, flags.output ?? 'table'));
+    const format = flags.output ?? 'table';
+    if (specs.length === 0 && format === 'table') io.stderr.write(`No specs found${namespace === undefined ? '' : ` in namespace ${namespace}`}.\n`);
+    else io.stdout.write(renderSpecs(specs, format));
     const missing = names.filter((name) => !specs.some((spec) => spec.name === name));
     if (missing.length > 0) {
       throw new WeftError('ERR_SPEC_NOT_FOUND', { spec: missing.map((name) => `${namespace ?? '*'}/${name}`).join(', ') });

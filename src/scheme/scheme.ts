@@ -60,7 +60,9 @@ export class Scheme {
     }
     const problems: Problem[] = [];
     for (const error of compiled.check.Errors(spec)) {
-      problems.push({ path: pointerToPath(error.path), code: 'ERR_SPEC_INVALID', message: error.message });
+      const path = pointerToPath(error.path);
+      // The validator may report one field several ways (missing, then wrong type): keep the first.
+      if (!problems.some((problem) => problem.path === path)) problems.push({ path, code: 'ERR_SPEC_INVALID', message: error.message });
     }
     // Other field problems do not hide link problems; malformed links stop here. A port
     // declaration computed from the spec is only asked about a spec whose fields are valid.

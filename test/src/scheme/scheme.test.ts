@@ -65,6 +65,11 @@ describe('Scheme', () => {
     expect(problems.every((problem) => problem.code === 'ERR_SPEC_INVALID')).toBe(true);
   });
 
+  it('reports one problem per field, even when the validator finds several', () => {
+    const problems = scheme().validate({ kind: 'router', name: 'r' } as Spec);
+    expect(problems).toEqual([expect.objectContaining({ path: 'routes', code: 'ERR_SPEC_INVALID' })]);
+  });
+
   it('rejects a field the kind does not declare', () => {
     const problems = scheme().validate({ kind: 'echo', sufix: '!' });
     expect(problems).toEqual([expect.objectContaining({ path: 'sufix', code: 'ERR_SPEC_INVALID' })]);
