@@ -58,6 +58,11 @@ export const catalogue = {
     message: 'spec {spec} not found',
     hint: 'Check the id or name and the namespace (-n).',
   },
+  ERR_REVISION_CONFLICT: {
+    category: 'aborted',
+    message: 'spec {spec} was changed meanwhile: revision {given} is stale, the stored one is {stored}',
+    hint: 'Someone else updated the spec; read it again (weft get) and re-apply your change on top.',
+  },
   ERR_NAMESPACE_IMMUTABLE: {
     category: 'failed precondition',
     message: 'spec {spec} cannot move from namespace "{from}" to "{to}"',

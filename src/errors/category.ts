@@ -7,6 +7,7 @@ export type Category =
   | 'unauthenticated'
   | 'resource exhausted'
   | 'failed precondition'
+  | 'aborted'
   | 'deadline exceeded'
   | 'unavailable'
   | 'unimplemented'
@@ -21,6 +22,7 @@ export const httpStatusOf: Readonly<Record<Category, number>> = {
   unauthenticated: 401,
   'resource exhausted': 429,
   'failed precondition': 412,
+  aborted: 409,
   'deadline exceeded': 504,
   unavailable: 503,
   unimplemented: 501,
