@@ -3,7 +3,7 @@ import { LanguageRegistry } from '../language/index.ts';
 import { Loader, type LoaderEvent } from '../loader/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
-import type { CodecContext, Scheme } from '../scheme/index.ts';
+import { createCodecContext, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   /** Whether `close` also closes the store (default true). */
   readonly closeStore?: boolean;
   readonly onEvent?: (event: LoaderEvent) => void;
+  /** The system calls offered to `syscall` nodes, by opcode (default: none). */
+  readonly syscalls?: SyscallTable;
 }
 
 /** The lifecycle states of a runtime. */
@@ -50,12 +52,14 @@ export class Runtime {
       logger: this.#logger,
       drained: () => this.processes.checkpoint(),
     });
-    const context: CodecContext = {
+    const context = createCodecContext({
       namespace: this.namespace,
+      scheme: options.scheme,
       languages: options.languages ?? new LanguageRegistry(),
       processes: this.processes,
       logger: this.#logger,
-    };
+      syscalls: options.syscalls,
+    });
     this.loader = new Loader({
       namespace: this.namespace,
       store: options.store,

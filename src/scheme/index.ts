@@ -3,3 +3,5 @@ export { defineKind, declaresPort, type Codec, type CodecContext, type KindDefin
 export { pointerToPath, type Problem } from './problem.ts';
 export { checkLinkTargets } from './check-links.ts';
 export { commonProperties, PortLocationSchema } from './common-schema.ts';
+export type { Syscall, SyscallTable } from './syscall.ts';
+export { createCodecContext, type CodecContextOptions } from './codec-context.ts';

@@ -4,6 +4,7 @@ import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
+import type { SyscallTable } from './syscall.ts';
 
 /** What a codec gets besides the spec: the runtime's services, never globals. */
 export interface CodecContext {
@@ -12,6 +13,13 @@ export interface CodecContext {
   /** Where sources start their root processes, so the runtime can drain them. */
   readonly processes: ProcessGroup;
   readonly logger: Logger;
+  /**
+   * Compiles an inline child spec (a `block`'s steps, a `try`'s body…) with the same scheme and
+   * context. Child specs have no links of their own unless the kind wires them.
+   */
+  readonly compile: (spec: Spec) => Promise<Node>;
+  /** The system calls of the runtime (the `syscall` kind), by opcode. */
+  readonly syscalls: SyscallTable;
 }
 
 /**

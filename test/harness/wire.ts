@@ -1,6 +1,6 @@
 import {
-  createDefaultLanguages, Packet, Process, ProcessGroup, Scheme, silentLogger,
-  type CodecContext, type Node, type Spec,
+  createCodecContext, createDefaultLanguages, Packet, Process, Scheme,
+  type CodecContext, type CodecContextOptions, type Node, type Spec,
 } from '../../src/index.ts';
 import { coreKinds } from '../../schemes/core.ts';
 
@@ -14,9 +14,12 @@ export interface Wired {
   close(): Promise<void>;
 }
 
-/** A fresh codec context: default namespace and languages, a new process group, silent logs. */
-export function testContext(): CodecContext {
-  return { namespace: 'default', languages: createDefaultLanguages(), processes: new ProcessGroup(), logger: silentLogger };
+/**
+ * A fresh codec context: the core kinds, default namespace and languages, a new process group,
+ * silent logs and no syscalls; `overrides` replace any of them.
+ */
+export function testContext(overrides: Partial<CodecContextOptions> = {}): CodecContext {
+  return createCodecContext({ scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages(), ...overrides });
 }
 
 /**

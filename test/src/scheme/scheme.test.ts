@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import {
-  createDefaultLanguages, declaresPort, defineKind, OneToManyNode, OneToOneNode, Packet, ProcessGroup, Scheme,
-  silentLogger, WeftError, type CodecContext, type Problem, type Spec,
+  createCodecContext, createDefaultLanguages, declaresPort, defineKind, OneToManyNode, OneToOneNode, Packet, ProcessGroup, Scheme,
+  WeftError, type CodecContext, type Problem, type Spec,
 } from '../../../src/index.ts';
 
 const echo = defineKind({
@@ -35,7 +35,7 @@ const branches = defineKind({
 const scheme = (): Scheme => new Scheme({ kinds: [echo, router, branches] });
 /** The distinct paths of the problems (TypeBox may report one field twice: missing, then wrong type). */
 const paths = (problems: readonly Problem[]): string[] => [...new Set(problems.map((problem) => problem.path))];
-const context = (): CodecContext => ({ namespace: 'default', languages: createDefaultLanguages(), processes: new ProcessGroup(), logger: silentLogger });
+const context = (): CodecContext => createCodecContext({ scheme: scheme(), languages: createDefaultLanguages() });
 
 function thrown(run: () => unknown): WeftError {
   try {

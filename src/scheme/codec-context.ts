@@ -1,0 +1,30 @@
+import type { LanguageRegistry } from '../language/index.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
+import { ProcessGroup } from '../process/index.ts';
+import { DEFAULT_NAMESPACE } from '../spec/index.ts';
+import type { CodecContext } from './kind.ts';
+import type { Scheme } from './scheme.ts';
+import type { SyscallTable } from './syscall.ts';
+
+/** What a codec context is made of; everything but the scheme and languages has a default. */
+export interface CodecContextOptions {
+  readonly scheme: Scheme;
+  readonly languages: LanguageRegistry;
+  readonly namespace?: string;
+  readonly processes?: ProcessGroup;
+  readonly logger?: Logger;
+  readonly syscalls?: SyscallTable;
+}
+
+/** Builds the context codecs get, with `compile` bound to the scheme and the context itself. */
+export function createCodecContext(options: CodecContextOptions): CodecContext {
+  const context: CodecContext = {
+    namespace: options.namespace ?? DEFAULT_NAMESPACE,
+    languages: options.languages,
+    processes: options.processes ?? new ProcessGroup(),
+    logger: options.logger ?? silentLogger,
+    syscalls: options.syscalls ?? new Map(),
+    compile: (spec) => options.scheme.compile(spec, context),
+  };
+  return context;
+}
