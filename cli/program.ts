@@ -1,42 +1,58 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ApplyRefused } from './apply-specs.ts';
+import { ApplyRefused } from './apply-refused.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { diffCommand } from './commands/diff.ts';
 import { getCommand } from './commands/get.ts';
 import { startCommand } from './commands/start.ts';
 import { validateCommand } from './commands/validate.ts';
+import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, getCommand, deleteCommand, validateCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {
+  const output = { writeOut: (text: string) => io.stdout.write(text), writeErr: (text: string) => io.stderr.write(text) };
   const program = new Command('weft')
     .description('weft: declarative workflows, stored in a database, hot-reloaded')
     .version(readVersion())
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
-  for (const command of commands) program.addCommand(command(io).exitOverride());
+    .configureOutput(output);
+  // addCommand does not pass the output settings on: each subcommand writes its usage errors to `io` too.
+  for (const command of commands) program.addCommand(command(io).exitOverride().configureOutput(output));
   return program;
 }
 
-/** Runs the CLI with user arguments (no `node weft` prefix) and returns the exit code. */
+/**
+ * Runs the CLI with user arguments (no `node weft` prefix) and returns the exit code: 0 on
+ * success, 1 when a command fails, 2 for a usage error; a command may choose its own (ExitStatus).
+ */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   try {
     await createProgram(io).parseAsync([...args], { from: 'user' });
     return 0;
   } catch (thrown) {
     if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;
-    if (thrown instanceof ApplyRefused) {
-      for (const failure of thrown.failures) reportError(io, failure.error, failure.source);
-      io.stderr.write(`nothing was written: ${thrown.failures.length} spec(s) refused\n`);
-      return 1;
+    if (thrown instanceof ExitStatus) {
+      if (thrown.reason !== undefined && !(thrown.reason instanceof CommanderError)) report(io, thrown.reason);
+      return thrown.code;
     }
-    reportError(io, thrown);
+    report(io, thrown);
     return 1;
   }
+}
+
+/** Prints a failure: every refused spec of an ApplyRefused, else the one error. */
+function report(io: CliIO, thrown: unknown): void {
+  if (thrown instanceof ApplyRefused) {
+    for (const failure of thrown.failures) reportError(io, failure.error, failure.source);
+    io.stderr.write(`nothing was written: ${thrown.failures.length} spec(s) refused\n`);
+    return;
+  }
+  reportError(io, thrown);
 }
 
 function readVersion(): string {

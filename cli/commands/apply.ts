@@ -2,18 +2,45 @@ import { Command } from 'commander';
 import { applySpecs } from '../apply-specs.ts';
 import { collect, configFor, createScheme, outputOption, storeOptions, withStore, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
+import { planApply } from '../plan-apply.ts';
 import { renderSpecs } from '../print.ts';
 import { readSpecs } from '../read-specs.ts';
+import { renderPlan } from '../render-plan.ts';
 
-/** `weft apply -f FILE|DIR|-`: validate every spec, then upsert them all in one transaction. */
+/** Flags of `weft apply`. */
+interface ApplyFlags extends StoreFlags {
+  readonly filename: string[];
+  readonly dryRun?: boolean;
+  readonly prune?: boolean;
+}
+
+/**
+ * `weft apply -f FILE|DIR|-`: validate every spec, then upsert them all in one transaction;
+ * `--prune` also deletes the namespace's specs absent from the files; `--dry-run` prints the plan instead.
+ */
 export function applyCommand(io: CliIO): Command {
   const command = new Command('apply')
     .description('create or update specs from files (all or nothing)')
-    .requiredOption('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect);
-  return outputOption(storeOptions(command)).action(async (flags: StoreFlags & { filename: string[] }) => {
+    .requiredOption('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
+    .option('--dry-run', 'validate and print the plan (creates, updates with their field changes, deletes, node restarts); write nothing')
+    .option('--prune', 'also delete the stored specs of the applied namespaces that are not in the files');
+  return outputOption(storeOptions(command)).action(async (flags: ApplyFlags) => {
     const config = configFor(io, flags);
+    const format = flags.output ?? 'table';
     const sourced = await readSpecs(flags.filename, io);
-    const result = await withStore(io, config, (store) => applySpecs(sourced, { scheme: createScheme(), namespace: config.namespace, store }));
-    io.stdout.write(renderSpecs(result.specs, flags.output ?? 'table', { columns: ['action'], cells: (_spec, index) => ({ action: result.actions[index]! }) }));
+    const options = { scheme: createScheme(), namespace: config.namespace, prune: flags.prune === true };
+    if (flags.dryRun === true) {
+      const planned = await withStore(io, config, (store) => planApply(sourced, { ...options, store }));
+      io.stdout.write(renderPlan(planned.plan, format, { dryRun: true, cwd: io.cwd }));
+      return;
+    }
+    const result = await withStore(io, config, (store) => applySpecs(sourced, { ...options, store }));
+    if (format === 'table') {
+      const actions = [...result.actions, ...result.deleted.map(() => 'pruned')];
+      io.stdout.write(renderSpecs([...result.specs, ...result.deleted], format, { columns: ['action'], cells: (_spec, index) => ({ action: actions[index]! }) }));
+      return;
+    }
+    io.stdout.write(renderSpecs(result.specs, format));
+    for (const spec of result.deleted) io.stderr.write(`${spec.kind}/${spec.name ?? spec.id} pruned\n`);
   });
 }

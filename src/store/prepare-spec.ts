@@ -1,8 +1,12 @@
 import { WeftError } from '../errors/index.ts';
 import { describeSpec, normalizeSpec, type Spec } from '../spec/index.ts';
 
-/** A spec ready to be written: a JSON-clean copy with its namespace filled and no revision. */
-export type PreparedSpec = Spec & { namespace: string };
+/**
+ * A spec ready to be written: a JSON-clean copy with its namespace filled. `revision`, when the
+ * caller gave one, is the revision it expects to replace (checked by `writeSpecs`); the store
+ * sets the stored revision itself.
+ */
+export type PreparedSpec = Spec & { namespace: string; revision?: number };
 
 /** One problem of a refused spec, shaped like the Scheme's problems (path, message, code). */
 interface StoreProblem {
@@ -13,9 +17,10 @@ interface StoreProblem {
 
 /**
  * Copies a caller's spec into the form every store writes: a deep JSON copy (the caller keeps
- * its object), `ports` stored as `links`, `namespace` defaulted to `default`, `revision` and
- * null `id`/`name` dropped. Throws ERR_SPEC_INVALID when `kind` is missing or not a non-empty
- * string, when `id`, `name` or `namespace` is not a non-empty string, or when it is not JSON data.
+ * its object), `ports` stored as `links`, `namespace` defaulted to `default`, null `id`, `name`
+ * and `revision` dropped. Throws ERR_SPEC_INVALID when `kind` is missing or not a non-empty
+ * string, when `id`, `name` or `namespace` is not a non-empty string, when `revision` is not a
+ * non-negative integer (as the common schema says), or when it is not JSON data.
  */
 export function prepareSpec(input: Spec): PreparedSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid(input, [problem('', 'must be an object')]);
@@ -25,8 +30,7 @@ export function prepareSpec(input: Spec): PreparedSpec {
   } catch (thrown) {
     throw invalid(input, [problem('', `is not JSON data (${thrown instanceof Error ? thrown.message : String(thrown)})`)], thrown);
   }
-  delete copy.revision;
-  for (const field of ['id', 'name'] as const) if (copy[field] === null) delete copy[field];
+  for (const field of ['id', 'name', 'revision'] as const) if (copy[field] === null) delete copy[field];
   const spec = normalizeSpec(copy) as PreparedSpec;
   const problems: StoreProblem[] = [];
   for (const field of ['kind', 'id', 'name', 'namespace'] as const) {
@@ -34,6 +38,9 @@ export function prepareSpec(input: Spec): PreparedSpec {
     if ((value !== undefined || field === 'kind') && (typeof value !== 'string' || value === '')) {
       problems.push(problem(field, 'must be a non-empty string'));
     }
+  }
+  if (spec.revision !== undefined && !(Number.isSafeInteger(spec.revision) && spec.revision >= 0)) {
+    problems.push(problem('revision', 'must be a non-negative integer (the stored revision this write replaces)'));
   }
   if (problems.length > 0) throw invalid(input, problems);
   return spec;

@@ -17,6 +17,10 @@ export interface SpecChange {
  * The specs of one store transaction, as seen from inside it. Lookups must see the changes
  * already `put` by the same call (two specs of one call can collide). A driver implements it
  * over its own storage; `put` writes the change (and its change-log entry) in the transaction.
+ * The revision check is only as safe as the isolation: two concurrent calls must not both
+ * replace the same `previous` revision. A driver whose transactions can overlap makes `put` of
+ * an update conditional (`… WHERE id = ? AND revision = previous.revision`, or a row lock taken
+ * by `byId`/`byName`) and throws ERR_REVISION_CONFLICT when the stored revision moved.
  */
 export interface SpecTable {
   byId(id: string): StoredSpec | undefined;
@@ -27,10 +31,12 @@ export interface SpecTable {
 /**
  * Writes prepared specs one after the other into `table` with the rules every store shares:
  * ids are generated (UUIDv7) when missing, names are unique per namespace, revision starts at
- * 1 and grows by one per update, a spec keeps its id and namespace. Throws on the first spec
- * that breaks a rule (ERR_ID_TAKEN, ERR_NAME_TAKEN, ERR_SPEC_NOT_FOUND, ERR_NAMESPACE_IMMUTABLE,
- * ERR_SPEC_INVALID for an update without id; `details.index` is its position in the call);
- * the caller then rolls the whole transaction back.
+ * 1 and grows by one per update, a spec keeps its id and namespace, and a spec that carries a
+ * `revision` replaces a stored spec only when that is its stored revision (optimistic
+ * concurrency; a spec without one replaces whatever is stored, and an insert ignores it).
+ * Throws on the first spec that breaks a rule (ERR_ID_TAKEN, ERR_NAME_TAKEN, ERR_SPEC_NOT_FOUND,
+ * ERR_NAMESPACE_IMMUTABLE, ERR_REVISION_CONFLICT, ERR_SPEC_INVALID for an update without id;
+ * `details.index` is its position in the call); the caller then rolls the whole transaction back.
  */
 export function writeSpecs(mode: WriteMode, specs: readonly PreparedSpec[], table: SpecTable): SpecChange[] {
   return specs.map((spec, index) => {
@@ -57,6 +63,9 @@ function planChange(mode: WriteMode, spec: PreparedSpec, table: SpecTable, refus
     throw refuse('ERR_NAMESPACE_IMMUTABLE', { spec: describeSpec(existing), from: existing.namespace, to: spec.namespace });
   }
   assertNameFree(spec, existing.id, table, refuse);
+  if (spec.revision !== undefined && spec.revision !== existing.revision) {
+    throw refuse('ERR_REVISION_CONFLICT', { spec: describeSpec(existing), given: spec.revision, stored: existing.revision });
+  }
   return { op: 'update', spec: stored(spec, existing.id, existing.revision + 1), previous: existing };
 }
 
@@ -73,7 +82,7 @@ function assertNameFree(spec: PreparedSpec, ownId: string | undefined, table: Sp
   if (holder !== undefined && holder.id !== ownId) throw refuse('ERR_NAME_TAKEN', { name: spec.name, namespace: spec.namespace });
 }
 
-/** The stored form, with the common fields first and the revision last. */
+/** The stored form, with the common fields first and the revision (the store's, never the caller's) last. */
 function stored(spec: PreparedSpec, id: string, revision: number): StoredSpec {
   const head: Record<string, unknown> = { id, kind: spec.kind, namespace: spec.namespace };
   if (spec.name !== undefined) head.name = spec.name;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Spec, StoredSpec } from '../../src/index.ts';
+import { planNodes, type NodeEffect } from '../../cli/plan-nodes.ts';
+
+let next = 0;
+const stored = (fields: Omit<Spec, 'kind'> & { kind?: string }): StoredSpec =>
+  ({ kind: 'nop', id: `id-${++next}`, namespace: 'ns', revision: 1, ...fields }) as StoredSpec;
+const to = (name: string) => ({ out: [{ name, port: 'in' }] });
+const byNode = (effects: NodeEffect[]) => Object.fromEntries(effects.map((entry) => [entry.node.replace('ns/', ''), entry]));
+
+describe('planNodes', () => {
+  const listener = stored({ kind: 'listener', name: 'http', protocol: 'http', port: 8080, links: to('router') });
+  const router = stored({ kind: 'router', name: 'router', routes: [], links: to('pong') });
+  const pong = stored({ kind: 'snippet', name: 'pong', code: 'v1' });
+  const before = [listener, router, pong];
+
+  it('restarts an updated node and relinks the nodes that link to it', () => {
+    const changed = { ...pong, code: 'v2' };
+    const effects = byNode(planNodes({ before, after: [listener, router, changed], created: [], updated: [{ before: pong, after: changed }], deleted: [] }));
+    expect(effects.pong).toMatchObject({ effect: 'restart', active: true });
+    expect(effects.router).toMatchObject({ effect: 'relink', active: true });
+    expect(effects.http).toBeUndefined();
+  });
+
+  it('says a listener keeps its socket when protocol, host and port are unchanged, and reopens it otherwise', () => {
+    const annotated = { ...listener, host: '0.0.0.0', annotations: { a: 'b' } };
+    const kept = planNodes({ before, after: [annotated, router, pong], created: [], updated: [{ before: listener, after: annotated }], deleted: [] });
+    expect(byNode(kept).http).toMatchObject({ effect: 'restart', socket: 'kept' });
+    const moved = { ...listener, port: 8081 };
+    const reopened = planNodes({ before, after: [moved, router, pong], created: [], updated: [{ before: listener, after: moved }], deleted: [] });
+    expect(byNode(reopened).http).toMatchObject({ effect: 'restart', socket: 'reopened' });
+  });
+
+  it('stops a deleted node and deactivates everything upstream of it, closing a listener socket', () => {
+    const effects = byNode(planNodes({ before, after: [listener, router], created: [], updated: [], deleted: [pong] }));
+    expect(effects.pong).toMatchObject({ effect: 'stop', active: false });
+    expect(effects.router).toMatchObject({ effect: 'deactivate', active: false });
+    expect(effects.router!.reason).toContain('"pong"');
+    expect(effects.http).toMatchObject({ effect: 'deactivate', active: false, socket: 'closed' });
+  });
+
+  it('starts a created node and activates the waiting nodes it completes', () => {
+    const waiting = [listener, router];
+    const created: Spec = { kind: 'snippet', namespace: 'ns', name: 'pong', code: 'v1' };
+    const effects = byNode(planNodes({ before: waiting, after: [...waiting, created], created: [created], updated: [], deleted: [] }));
+    expect(effects.pong).toMatchObject({ effect: 'start', active: true });
+    expect(effects.router).toMatchObject({ effect: 'activate', active: true });
+    expect(effects.http).toMatchObject({ effect: 'activate', socket: 'opened' });
+  });
+
+  it('marks a created node whose link target is missing as inactive, and leaves untouched nodes out', () => {
+    const created: Spec = { kind: 'nop', namespace: 'ns', name: 'lonely', links: to('nowhere') };
+    const effects = planNodes({ before, after: [...before, created], created: [created], updated: [], deleted: [] });
+    expect(effects).toEqual([expect.objectContaining({ node: 'ns/lonely', effect: 'start', active: false })]);
+    expect(effects[0]!.reason).toContain('"nowhere"');
+  });
+});
