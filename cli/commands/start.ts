@@ -18,7 +18,7 @@ export function startCommand(io: CliIO): Command {
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
     const scheme = createScheme();
     const sourced = await readSpecs(flags.filename ?? [], io);
-    const store = await openStore(config.store, { cwd: io.cwd });
+    const store = await openStore(config.store, { cwd: io.cwd, logger });
     const runtime = new Runtime({
       namespace: config.namespace,
       store,

@@ -68,6 +68,31 @@ export const catalogue = {
     message: 'spec {spec} cannot move from namespace "{from}" to "{to}"',
     hint: 'Delete the spec and create it in the other namespace.',
   },
+  ERR_SPECS_INVALID: {
+    category: 'invalid argument',
+    message: '{count} specs are invalid: {problems}',
+    hint: 'Fix every listed problem; each path starts with the position of its spec in the list ([1].kind).',
+  },
+  ERR_OPCODE_UNKNOWN: {
+    category: 'invalid argument',
+    message: 'spec {spec}: opcode "{opcode}" is unknown (known: {known})',
+    hint: 'Set opcode to one of the system calls the runtime offers (docs/kinds/syscall.md); `weft start` offers specs.* and nodes.*.',
+  },
+  ERR_SYSCALL_PAYLOAD: {
+    category: 'invalid argument',
+    message: '{opcode} cannot take this payload: {reason}',
+    hint: 'Send the payload the opcode expects (docs/kinds/syscall.md): specs to create, a filter to read or delete, patches with an id to update.',
+  },
+  ERR_DELETE_UNSCOPED: {
+    category: 'invalid argument',
+    message: '{opcode} refuses an empty filter: it would delete every spec of namespace "{namespace}"',
+    hint: 'Name what to delete with id, name or kind (a namespace alone is not enough).',
+  },
+  ERR_NAMESPACE_PROTECTED: {
+    category: 'failed precondition',
+    message: 'refusing to delete {count} spec(s) of namespace "{namespace}", which runs this workflow',
+    hint: 'Deleting them would stop the running admin workflow; add force: true to the filter if that is what you want.',
+  },
   ERR_STORE_URL_INVALID: {
     category: 'invalid argument',
     message: 'store URL "{url}" is invalid: {reason}',
@@ -82,6 +107,11 @@ export const catalogue = {
     category: 'failed precondition',
     message: 'store is closed',
     hint: 'The store was closed before the call; open a new one.',
+  },
+  ERR_STORE_UNSUITABLE: {
+    category: 'failed precondition',
+    message: 'store {url} cannot hold weft specs: {reason}',
+    hint: 'The database lacks something weft needs (the reason says what); docs/stores.md lists each store\'s requirements, e.g. MongoDB 6.0+ as a replica set or sharded cluster.',
   },
   ERR_LANGUAGE_UNKNOWN: {
     category: 'invalid argument',
@@ -98,10 +128,125 @@ export const catalogue = {
     message: 'snippet failed: {reason}',
     hint: 'The snippet threw or returned an unusable value; read the reason.',
   },
+  ERR_SNIPPET_TIMEOUT: {
+    category: 'deadline exceeded',
+    message: 'snippet ran longer than its limit of {ms} ms',
+    hint: 'The code loops or waits too long (a promise that never settles counts too); fix it, or raise the snippet timeout.',
+  },
+  ERR_SNIPPET_MEMORY: {
+    category: 'resource exhausted',
+    message: 'snippet went over its memory limit of {mb} MiB',
+    hint: 'The code builds too much data; build less, or raise the snippet memory (MiB). The snippet is reloaded for the next call.',
+  },
+  ERR_SNIPPET_LIMITS_INVALID: {
+    category: 'invalid argument',
+    message: 'snippet limits are invalid: {reason}',
+    hint: 'memory is a whole number of MiB from 8 to 16384; timeout is more than 0 ms and at most 2147483647 ms.',
+  },
+  ERR_SANDBOX_CRASHED: {
+    category: 'resource exhausted',
+    message: 'the sandbox process running the snippet died ({reason})',
+    hint: 'A snippet exhausted its sandbox process (a Map or object grown without bound is a crash V8 cannot stop); the process was replaced and later calls run. Find the snippet that grows data without bound.',
+  },
+  ERR_SANDBOX_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'the JavaScript sandbox process cannot start: {reason}',
+    hint: 'Check that isolated-vm is installed and built for this Node version; the reason carries the process output.',
+  },
+  ERR_SANDBOX_CLOSED: {
+    category: 'unavailable',
+    message: 'the JavaScript sandbox is closed',
+    hint: 'The snippet was unloaded or its runtime closed while the call was on its way; retry the request.',
+  },
+  ERR_CEL_COST_LIMIT: {
+    category: 'resource exhausted',
+    message: 'cel expression went over its cost limit of {limit}',
+    hint: 'The expression ranges over too much data (nested macros on big lists, cel.bind of big values); simplify it, or raise the cel costLimit (docs/languages/cel.md).',
+  },
+  ERR_CONDITION_NOT_BOOL: {
+    category: 'internal',
+    message: 'condition {field} gave {type}, not a bool',
+    hint: 'Conditions are not truthy: write a test that gives true or false, e.g. has(self.x), self.x != null, size(self.items) > 0.',
+  },
   ERR_NODE_CLOSED: {
     category: 'unavailable',
     message: '{node} is closed: it was unloaded',
     hint: 'The node was unloaded while the packet was on its way; retry the request.',
+  },
+  ERR_LOOP_INPUT: {
+    category: 'invalid argument',
+    message: '{kind} input must be a list, got {type}',
+    hint: 'Send a list to the for (loop) node: make the upstream produce one, or wrap a single value in a list.',
+  },
+  ERR_PROCESS_ABORTED: {
+    category: 'unavailable',
+    message: '{node} stopped waiting: its process ended',
+    hint: 'The process the node waited in ended first (its parent exited, the engine shut down); retry the request.',
+  },
+  ERR_THROW_INPUT: {
+    category: 'invalid argument',
+    message: 'throw input names an unknown error category "{category}"',
+    hint: 'Give a category from docs/errors.md (invalid argument, not found, …) in the payload or the throw spec, or leave it out.',
+  },
+  ERR_THROWN_INVALID_ARGUMENT: {
+    category: 'invalid argument',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_NOT_FOUND: {
+    category: 'not found',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_ALREADY_EXISTS: {
+    category: 'already exists',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_PERMISSION_DENIED: {
+    category: 'permission denied',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_UNAUTHENTICATED: {
+    category: 'unauthenticated',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_RESOURCE_EXHAUSTED: {
+    category: 'resource exhausted',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_FAILED_PRECONDITION: {
+    category: 'failed precondition',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_ABORTED: {
+    category: 'aborted',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_DEADLINE_EXCEEDED: {
+    category: 'deadline exceeded',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_UNAVAILABLE: {
+    category: 'unavailable',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_UNIMPLEMENTED: {
+    category: 'unimplemented',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
+  },
+  ERR_THROWN_INTERNAL: {
+    category: 'internal',
+    message: '{message}',
+    hint: 'Raised on purpose by a throw node of the workflow (docs/kinds/throw.md): the message is the workflow\'s own.',
   },
   ERR_LISTEN_FAILED: {
     category: 'unavailable',

@@ -1,10 +1,12 @@
 import { toWeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { CodecContext, Scheme } from '../scheme/index.ts';
+import type { Node } from '../node/index.ts';
 import type { StoredSpec } from '../spec/index.ts';
 import type { ChangeEvent, ChangeStream, SpecStore } from '../store/index.ts';
 import type { SymbolTable } from '../symbol/index.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { downstreamFirst } from './downstream-first.ts';
 import type { LoaderEvent } from './loader-event.ts';
 import { sameSpec } from './same-spec.ts';
 
@@ -18,6 +20,12 @@ export interface LoaderOptions {
   readonly logger?: Logger;
   readonly retry?: BackoffOptions;
   readonly onEvent?: (event: LoaderEvent) => void;
+}
+
+/** A spec to unload: its id, and its name for the logs. */
+interface Removal {
+  readonly id: string;
+  readonly name?: string;
 }
 
 /** A spec that failed to compile or activate, waiting for its next try. */
@@ -79,40 +87,111 @@ export class Loader {
     try {
       for await (const event of stream) {
         if (this.#closed) break;
-        await this.#serial(() => this.#apply(event));
+        // The events delivered with this one (the rest of its commit) apply as one unit.
+        const batch = [event, ...(stream.takeBuffered?.() ?? [])];
+        await this.#serial(() => this.#apply(batch));
       }
     } catch (thrown) {
-      if (!this.#closed) this.#logger.error({ err: toWeftError(thrown) }, 'change feed failed');
+      if (this.#closed) return;
+      this.#logger.error({ err: toWeftError(thrown) }, 'change feed failed; subscribing again');
+      void this.#resubscribe(1);
     }
   }
 
-  async #apply(event: ChangeEvent): Promise<void> {
-    if (event.op === 'reset') return this.#sync();
-    if (event.op === 'delete') return this.#remove(event.id, event.spec?.name);
-    const spec = event.spec ?? (await this.#options.store.find({ id: event.id, namespace: this.#options.namespace }))[0];
-    if (spec === undefined) return this.#remove(event.id);
-    await this.#load(spec);
+  /**
+   * After the feed ended with an error: waits (backoff), watches again, reloads the whole
+   * namespace (changes made meanwhile were not seen) and goes on consuming. The loaded nodes
+   * keep serving throughout.
+   */
+  async #resubscribe(attempt: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.#options.retry)).unref());
+    if (this.#closed) return;
+    const stream = this.#options.store.watch({ namespace: this.#options.namespace });
+    this.#stream = stream;
+    try {
+      await stream.ready;
+      await this.#serial(() => this.#sync());
+    } catch (thrown) {
+      await stream.close().catch(() => undefined);
+      if (this.#closed) return;
+      this.#logger.warn({ err: toWeftError(thrown), attempt }, 'change feed is still unavailable');
+      void this.#resubscribe(attempt + 1);
+      return;
+    }
+    this.#logger.info({ attempt }, 'change feed subscribed again; namespace reloaded');
+    this.#consuming = this.#consume(stream);
   }
 
-  /** Loads every spec of the namespace and removes symbols whose spec is gone. */
+  /**
+   * Applies a batch of changes as one state change: the last event of each spec wins, new and
+   * changed specs compile first (the running nodes keep serving meanwhile), load downstream-first
+   * so a replaced node finds its new targets loaded, and removals come last, upstream-first. A
+   * change that spans several specs (a router and the snippet a new route needs) therefore never
+   * shows half of itself: nothing upstream goes inactive in between.
+   */
+  async #apply(events: readonly ChangeEvent[]): Promise<void> {
+    if (events.some((event) => event.op === 'reset')) return this.#sync();
+    const latest = new Map<string, ChangeEvent>();
+    for (const event of events) {
+      latest.delete(event.id);
+      latest.set(event.id, event);
+    }
+    const upserts: StoredSpec[] = [];
+    const removals: Removal[] = [];
+    for (const event of latest.values()) {
+      const spec = event.op === 'delete' ? undefined : event.spec ?? (await this.#options.store.find({ id: event.id, namespace: this.#options.namespace }))[0];
+      if (spec === undefined) removals.push({ id: event.id, name: event.spec?.name });
+      else upserts.push(spec);
+    }
+    await this.#applyState(upserts, removals);
+  }
+
+  /** Loads every spec of the namespace and removes symbols whose spec is gone, as one state change. */
   async #sync(): Promise<void> {
     const specs = await this.#options.store.find({ namespace: this.#options.namespace });
     const ids = new Set(specs.map((spec) => spec.id));
-    for (const symbol of this.#options.table.symbols) if (!ids.has(symbol.id)) await this.#remove(symbol.id, symbol.name);
-    for (const spec of specs) await this.#load(spec);
+    const removals = this.#options.table.symbols.filter((symbol) => !ids.has(symbol.id)).map((symbol) => ({ id: symbol.id, name: symbol.name }));
+    await this.#applyState(specs, removals);
     this.#emit({ type: 'synced', count: specs.length });
   }
 
+  async #applyState(upserts: readonly StoredSpec[], removals: readonly Removal[]): Promise<void> {
+    const compiled: [StoredSpec, Node][] = [];
+    for (const spec of downstreamFirst(upserts)) {
+      const node = await this.#compile(spec);
+      if (node !== undefined) compiled.push([spec, node]);
+    }
+    for (const [spec, node] of compiled) await this.#insert(spec, node);
+    const removed = this.#options.table.symbols.filter((symbol) => removals.some((removal) => removal.id === symbol.id));
+    const upstreamFirst = downstreamFirst(removed.map((symbol) => symbol.spec as StoredSpec)).reverse();
+    for (const spec of upstreamFirst) await this.#remove(spec.id, spec.name);
+    // Removals of specs the table never held still clear their pending failures.
+    for (const removal of removals) this.#clearFailure(removal.id);
+  }
+
   async #load(spec: StoredSpec): Promise<void> {
-    const { table, scheme, context } = this.#options;
-    const current = table.get(spec.id);
+    const node = await this.#compile(spec);
+    if (node !== undefined) await this.#insert(spec, node);
+  }
+
+  /** Compiles a spec unless the table already runs it; a failure is recorded (and retried) and gives undefined. */
+  async #compile(spec: StoredSpec): Promise<Node | undefined> {
+    const current = this.#options.table.get(spec.id);
     if (current !== undefined && sameSpec(current.spec, spec) && current.state !== 'failed') {
       this.#clearFailure(spec.id);
-      return;
+      return undefined;
     }
     try {
-      const node = await scheme.compile(spec, context);
-      const symbol = await table.insert(spec, node);
+      return await this.#options.scheme.compile(spec, this.#options.context);
+    } catch (thrown) {
+      this.#fail(spec, toWeftError(thrown));
+      return undefined;
+    }
+  }
+
+  async #insert(spec: StoredSpec, node: Node): Promise<void> {
+    try {
+      const symbol = await this.#options.table.insert(spec, node);
       this.#clearFailure(spec.id);
       this.#emit({ type: 'loaded', id: spec.id, name: spec.name, revision: spec.revision, state: symbol.state });
       this.#logger.info({ node: spec.name ?? spec.id, kind: spec.kind, revision: spec.revision, state: symbol.state }, 'node loaded');

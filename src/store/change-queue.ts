@@ -51,6 +51,13 @@ export class ChangeQueue implements ChangeStream {
     this.#updateReading();
   }
 
+  /** Takes the buffered events (those pushed and not yet read), oldest first. */
+  takeBuffered(): ChangeEvent[] {
+    const taken = this.#buffer;
+    this.#buffer = [];
+    return taken;
+  }
+
   /** Ends the feed with an error, thrown to the reader after the buffered events. */
   fail(error: unknown): void {
     if (this.#state !== 'open') return;

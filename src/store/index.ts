@@ -1,5 +1,10 @@
 export type { ChangeEvent, ChangeOp, ChangeStream, SpecFilter, SpecStore, WatchOptions } from './spec-store.ts';
 export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.ts';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+export { PostgresStore } from './postgres/postgres-store.ts';
+export type { PostgresStoreOptions } from './postgres/postgres-store-options.ts';
+export type { StoreLogger } from './postgres/store-logger.ts';
+export type { MongoStore, MongoStoreOptions } from './mongodb/mongo-store.ts';
+export { openMongoStore } from './mongodb/open-mongo-store.ts';
 export { DEFAULT_STORE_URL, openStore, type OpenStoreOptions } from './open-store.ts';
 export type { ChangeRetention } from './change-retention.ts';

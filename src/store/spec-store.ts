@@ -38,6 +38,13 @@ export interface WatchOptions {
 export interface ChangeStream extends AsyncIterable<ChangeEvent> {
   readonly ready: Promise<void>;
   close(): Promise<void>;
+  /**
+   * Takes, without waiting, the events already delivered to the stream and not yet read, in
+   * order (an empty list when there are none). A reader that just received an event calls it to
+   * get the rest of that event's commit, which log-based drivers deliver together, and applies
+   * them as one unit. Optional: a stream without it is read one event at a time.
+   */
+  takeBuffered?(): ChangeEvent[];
 }
 
 /**

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { SpecStore } from '../../src/index.ts';
+import { describeConcurrentWriters } from './concurrency.conformance.ts';
 import { unique, type ConformanceContext } from './conformance-context.ts';
+import type { ConformanceOptions } from './conformance-options.ts';
+import { describeFeedGuarantees } from './feed.conformance.ts';
 import { describeFindAndDelete } from './find-delete.conformance.ts';
 import { describeInsert } from './insert.conformance.ts';
 import { describeUpdateAndUpsert } from './update-upsert.conformance.ts';
@@ -9,9 +12,10 @@ import { describeWatch } from './watch.conformance.ts';
 /**
  * The behaviour every SpecStore driver must have, through the interface only. `open` returns a
  * new store on the driver's backend; it may share data with earlier stores (a real database),
- * so each test works in a namespace of its own. Run it from a driver's `*.test.ts`.
+ * so each test works in a namespace of its own. Run it from a driver's `*.test.ts`; `options`
+ * adds the driver's hooks (e.g. `disconnect`).
  */
-export function describeSpecStore(driverName: string, open: () => Promise<SpecStore>): void {
+export function describeSpecStore(driverName: string, open: () => Promise<SpecStore>, options: ConformanceOptions = {}): void {
   describe(`SpecStore conformance: ${driverName}`, () => {
     const context = { open } as ConformanceContext;
 
@@ -27,5 +31,7 @@ export function describeSpecStore(driverName: string, open: () => Promise<SpecSt
     describeFindAndDelete(context);
     describeUpdateAndUpsert(context);
     describeWatch(context);
+    describeFeedGuarantees(context, options);
+    describeConcurrentWriters(context);
   });
 }

@@ -15,7 +15,7 @@ function batchYaml(batch: number): string {
   return yaml;
 }
 
-describe.each(storeTargets())('an apply killed with SIGKILL ($name)', (target) => {
+describe.each(await storeTargets())('an apply killed with SIGKILL ($name)', (target) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

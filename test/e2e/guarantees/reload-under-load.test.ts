@@ -8,7 +8,7 @@ import { storeTargets } from './targets.ts';
 
 const UPDATES = 100;
 
-describe.each(storeTargets())('reload under load ($name)', (target) => {
+describe.each(await storeTargets())('reload under load ($name)', (target) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -9,7 +9,7 @@ import { storeTargets } from './targets.ts';
 
 const CHANGES = 20;
 
-describe.each(storeTargets())('two engines on one store and namespace ($name)', (target) => {
+describe.each(await storeTargets())('two engines on one store and namespace ($name)', (target) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
