@@ -8,8 +8,16 @@
  * one async action are reported for information; the async one is compared with the same
  * functions awaited directly.
  *
+ * Each measurement runs in a fresh child process (as JMH forks): variants that share the
+ * kernel's code in one isolate pollute each other's type feedback (the fan-out and async
+ * variants make OutPort.write and OneToOneNode.receive polymorphic for the plain chain), which
+ * measures the benchmark's own mix rather than the chain. `BENCH_SHARED=1` runs every variant in
+ * this one process instead, for comparison.
+ *
  * Run: `node bench/kernel.ts` (or `npm run bench:kernel`). Writes bench/results/kernel-<date>.json.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { OneToOneNode, Packet, Process, type Action } from '../src/index.ts';
 import { median, percentile } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
@@ -146,17 +154,32 @@ async function verify(): Promise<void> {
 
 const format = (opsPerSec: number): string => Math.round(opsPerSec).toLocaleString('en-US');
 
+const SHARED = process.env.BENCH_SHARED === '1';
+
+/** One measurement of `variant` in a fresh Node process: warm up, then measure; ops/s. */
+function measureForked(variant: Variant): number {
+  const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', variant.name], { encoding: 'utf8' });
+  return Number(JSON.parse(output.trim().split('\n').at(-1)!).opsPerSec);
+}
+
+/** Child mode: measure one variant once and print `{"opsPerSec": …}`. */
+async function child(name: string): Promise<void> {
+  const variant = variants.find((entry) => entry.name === name)!;
+  await measure(variant, WARMUP_MS);
+  console.log(JSON.stringify({ opsPerSec: await measure(variant, ROUND_MS[variant.kind]), checksum: sink }));
+}
+
 async function main(): Promise<void> {
   await verify();
   const started = performance.now();
-  for (const variant of variants) await measure(variant, WARMUP_MS);
+  if (SHARED) for (const variant of variants) await measure(variant, WARMUP_MS);
 
   const samples = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the variants, rotating who goes first, so drift and GC land on all of them.
     for (let k = 0; k < variants.length; k++) {
       const variant = variants[(round + k) % variants.length]!;
-      samples.get(variant.name)!.push(await measure(variant, ROUND_MS[variant.kind]));
+      samples.get(variant.name)!.push(SHARED ? await measure(variant, ROUND_MS[variant.kind]) : measureForked(variant));
     }
   }
 
@@ -179,13 +202,13 @@ async function main(): Promise<void> {
       what: variant.description,
     };
   });
-  console.log(`weft kernel benchmark: ${ROUNDS} rounds of ${ROUND_MS.sync} ms (sync) / ${ROUND_MS.async} ms (async) per variant, ${process.version}`);
+  console.log(`weft kernel benchmark: ${ROUNDS} rounds of ${ROUND_MS.sync} ms (sync) / ${ROUND_MS.async} ms (async) per variant, ${SHARED ? 'all variants in one process' : 'each measurement in a fresh process'}, ${process.version}`);
   console.table(rows);
   const pass = ratios.chain >= TARGET_RATIO;
   console.log(`chain / direct = ${ratios.chain.toFixed(2)}× (target ≥ ${TARGET_RATIO}×): ${pass ? 'PASS' : 'BELOW TARGET'}`);
 
   const file = writeResult('kernel', {
-    config: { chainLength: CHAIN_LENGTH, fanOutAt: FAN_OUT_AT, asyncAt: ASYNC_AT, rounds: ROUNDS, roundMs: ROUND_MS, warmupMs: WARMUP_MS },
+    config: { chainLength: CHAIN_LENGTH, fanOutAt: FAN_OUT_AT, asyncAt: ASYNC_AT, rounds: ROUNDS, roundMs: ROUND_MS, warmupMs: WARMUP_MS, isolation: SHARED ? 'shared' : 'process per measurement' },
     variants: Object.fromEntries(variants.map((variant) => [variant.name, {
       description: variant.description,
       medianOpsPerSec: medians[variant.name],
@@ -199,4 +222,6 @@ async function main(): Promise<void> {
   console.log(`results: ${file}`);
 }
 
-await main();
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) await child(process.argv[childAt + 1]!);
+else await main();
