@@ -1,8 +1,25 @@
 import type { KindDefinition } from '../src/index.ts';
 import { definition as nop } from '../codecs/control/nop.ts';
 import { definition as snippet } from '../codecs/control/snippet.ts';
+import { definition as block } from '../codecs/control/block.ts';
+import { definition as fork } from '../codecs/control/fork.ts';
+import { definition as forLoop, loopDefinition as loop } from '../codecs/control/for.ts';
+import { definition as merge } from '../codecs/control/merge.ts';
+import { callDefinition as call, definition as pipe } from '../codecs/control/pipe.ts';
+import { definition as retry } from '../codecs/control/retry.ts';
+import { definition as sleep } from '../codecs/control/sleep.ts';
+import { definition as split } from '../codecs/control/split.ts';
+import { definition as throwKind } from '../codecs/control/throw.ts';
+import { definition as tryKind } from '../codecs/control/try.ts';
+import { definition as ifKind } from '../codecs/control/if.ts';
+import { definition as switchKind } from '../codecs/control/switch.ts';
 import { definition as listener } from '../codecs/network/listener.ts';
 import { definition as router } from '../codecs/network/router.ts';
+import { definition as syscall } from '../codecs/system/syscall.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
-export const coreKinds = [snippet, nop, router, listener] as const satisfies readonly KindDefinition[];
+export const coreKinds = [
+  snippet, nop, router, listener, syscall,
+  block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
+  ifKind, switchKind,
+] as const satisfies readonly KindDefinition[];

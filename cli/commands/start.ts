@@ -1,13 +1,17 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { Runtime, type Logger } from '../../src/index.ts';
+import { Runtime, specSyscalls, type Logger } from '../../src/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { collect, configFor, createLanguages, createScheme, storeOptions, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs } from '../read-specs.ts';
+import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
 
-/** `weft start`: upsert the given files into the namespace, then run it until SIGINT/SIGTERM. */
+/**
+ * `weft start`: upsert the given files into the namespace, then run it until SIGINT/SIGTERM.
+ * `-n system` without `-f` first loads the shipped admin workflow when the namespace is empty.
+ */
 export function startCommand(io: CliIO): Command {
   const command = new Command('start')
     .description('run a namespace (after upserting the specs in -f files)')
@@ -26,9 +30,11 @@ export function startCommand(io: CliIO): Command {
       languages: createLanguages(),
       logger,
       drainTimeoutMs: config.drainTimeoutMs,
+      syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
     });
     try {
       if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
+      else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger });
       await runtime.start();
     } catch (thrown) {
       await runtime.close();

@@ -13,6 +13,7 @@ export const schema = Type.Object({
   }),
   code: Type.String({ description: 'The program, compiled once when the spec loads; its result is the output.' }),
   timeout: Type.Optional(durationSchema('Per-call time limit for sandboxed languages: a duration such as "5s" or milliseconds.')),
+  memory: Type.Optional(Type.Integer({ minimum: 8, maximum: 16384, description: 'Heap limit in MiB for javascript and typescript (default 128).' })),
 });
 
 /**
@@ -65,7 +66,7 @@ export const definition = defineKind({
   schema,
   ports: { in: ['in'], out: ['out', 'error'] },
   codec: async (spec, context) => {
-    const options = spec.timeout === undefined ? undefined : { timeoutMs: durationMs(spec.timeout) };
+    const options = { timeoutMs: spec.timeout === undefined ? undefined : durationMs(spec.timeout), memoryMb: spec.memory };
     return new SnippetNode(await context.languages.compile(spec.language, spec.code, options));
   },
 });

@@ -1,3 +1,6 @@
+import { celLanguage } from './cel/cel-language.ts';
+import { javascriptLanguages } from './javascript/javascript-languages.ts';
+import type { JavascriptLanguageOptions } from './javascript/sandboxed-language.ts';
 import { jsonLanguage } from './json.ts';
 import type { Language } from './language.ts';
 import { LanguageRegistry } from './language-registry.ts';
@@ -12,9 +15,23 @@ const builtins: readonly (() => Language)[] = [
   () => textLanguage,
   () => jsonLanguage,
   () => yamlLanguage,
+  () => celLanguage(),
 ];
 
-/** A new registry of the built-in languages (text, json, yaml), for one runtime or test. */
-export function createDefaultLanguages(): LanguageRegistry {
-  return new LanguageRegistry(builtins.map((make) => make()));
+/** Options of the built-in languages. */
+export interface DefaultLanguagesOptions {
+  /**
+   * The `javascript`/`typescript` sandbox: `isolation` (`process`, the default, or `in-process`
+   * for trusted code), `processes`, default `limits` (docs/languages/javascript.md).
+   */
+  readonly javascript?: JavascriptLanguageOptions;
+}
+
+/**
+ * A new registry of the built-in languages (text, json, yaml, cel, javascript, typescript), for
+ * one runtime or test. javascript and typescript share one sandbox, whose child processes start
+ * with the first compile and stop when the last program closes.
+ */
+export function createDefaultLanguages(options: DefaultLanguagesOptions = {}): LanguageRegistry {
+  return new LanguageRegistry([...builtins.map((make) => make()), ...javascriptLanguages(options.javascript)]);
 }

@@ -1,2 +1,4 @@
 export { Runtime, type RuntimeOptions, type RuntimeState } from './runtime.ts';
 export type { NodeStatus } from './node-status.ts';
+export { specSyscalls, type SpecSyscallsOptions } from './spec-syscalls.ts';
+export { mergePatch } from './merge-patch.ts';

@@ -4,6 +4,7 @@ import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
+import type { Problem } from './problem.ts';
 import type { SyscallTable } from './syscall.ts';
 
 /** What a codec gets besides the spec: the runtime's services, never globals. */
@@ -48,7 +49,17 @@ export interface KindDefinition<P extends TProperties = TProperties> {
    * `KindDefinition` (a scheme's table): the scheme only calls it with specs of this kind.
    */
   codec(spec: Spec & Static<TObject<P>>, context: CodecContext): Node | Promise<Node>;
+  /**
+   * Checks beyond the schema (fields that exclude each other, inline child specs), run by
+   * `Scheme.validate` only when the spec's fields match the schema. Must be pure and
+   * synchronous. `validateChild` validates an inline child spec with the same scheme and
+   * returns its problems with `path` (e.g. `specs[1]`) in front of theirs.
+   */
+  validate?(spec: Spec & Static<TObject<P>>, validateChild: ValidateChild): Problem[];
 }
+
+/** Validates an inline child spec; its problems come back with `path` in front of their paths. */
+export type ValidateChild = (child: Spec, path: string) => Problem[];
 
 /** The typed spec of a kind definition. */
 export type SpecOf<D> = D extends KindDefinition<infer P> ? Spec & Static<TObject<P>> : never;

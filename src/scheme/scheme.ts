@@ -67,7 +67,8 @@ export class Scheme {
     // Other field problems do not hide link problems; malformed links stop here. A port
     // declaration computed from the spec is only asked about a spec whose fields are valid.
     if (problems.some((problem) => /^links(?:$|[.[])/.test(problem.path))) return problems;
-    const ports = problems.length === 0 || typeof compiled.definition.ports !== 'function' ? this.portsOf(spec) : undefined;
+    const fieldsValid = problems.length === 0;
+    const ports = fieldsValid || typeof compiled.definition.ports !== 'function' ? this.portsOf(spec) : undefined;
     for (const [outName, targets] of Object.entries(spec.links ?? {})) {
       if (!isPortName(outName) || (ports !== undefined && !declaresPort(ports.out, outName))) {
         problems.push({ path: `links.${outName}`, code: 'ERR_PORT_UNKNOWN', message: `kind ${spec.kind} has no out-port "${outName}"` });
@@ -80,6 +81,9 @@ export class Scheme {
           problems.push({ path: `links.${outName}[${index}].port`, code: 'ERR_PORT_NAME_INVALID', message: `port name "${target.port}" is invalid` });
         }
       });
+    }
+    if (fieldsValid && compiled.definition.validate !== undefined) {
+      problems.push(...compiled.definition.validate(spec, (child, path) => this.validate(child).map((found) => underPath(path, found))));
     }
     return problems;
   }
@@ -98,12 +102,21 @@ export class Scheme {
   }
 }
 
-/** The error for a spec with problems: ERR_KIND_UNKNOWN alone, else ERR_SPEC_INVALID with them all. */
-export function invalidSpecError(spec: Spec, problems: readonly Problem[]): WeftError {
+/**
+ * The error for a spec with problems: ERR_KIND_UNKNOWN when its own kind is the one problem,
+ * else ERR_SPEC_INVALID with them all (`cause`, when given, is what revealed them).
+ */
+export function invalidSpecError(spec: Spec, problems: readonly Problem[], cause?: unknown): WeftError {
   const where = describeSpec(spec);
-  if (problems.length === 1 && problems[0]!.code === 'ERR_KIND_UNKNOWN') {
+  if (problems.length === 1 && problems[0]!.code === 'ERR_KIND_UNKNOWN' && problems[0]!.path === 'kind') {
     return new WeftError('ERR_KIND_UNKNOWN', { spec: where, kind: String(spec.kind) }, { details: problems });
   }
   const text = problems.map((problem) => `${problem.path || '(spec)'}: ${problem.message}`).join('; ');
-  return new WeftError('ERR_SPEC_INVALID', { spec: where, problems: text }, { details: problems });
+  return new WeftError('ERR_SPEC_INVALID', { spec: where, problems: text }, { details: problems, cause });
+}
+
+/** A child spec's problem as a problem of its parent: `path` (`specs[1]`) in front of the child's path. */
+function underPath(path: string, problem: Problem): Problem {
+  const inner = problem.path === '' ? '' : problem.path.startsWith('[') ? problem.path : `.${problem.path}`;
+  return { ...problem, path: path + inner };
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultLanguages } from '../../../src/index.ts';
 
 describe('createDefaultLanguages', () => {
-  it('offers text, json and yaml', () => {
-    expect(createDefaultLanguages().names).toEqual(['text', 'json', 'yaml']);
+  it('offers text, json, yaml and cel', () => {
+    expect(createDefaultLanguages().names).toEqual(expect.arrayContaining(['text', 'json', 'yaml', 'cel']));
   });
 
   it('returns a new registry on every call', () => {

@@ -1,0 +1,22 @@
+/** The longest wait a Node timer can take (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_DELAY_MS = 2_147_483_647;
+
+/**
+ * Waits `ms` milliseconds unless `signal` aborts first: resolves true when the time is up,
+ * false when aborted (at once if it already is). Never rejects; the timer and the abort
+ * listener are both released whichever comes first. `ms` must be at most MAX_DELAY_MS.
+ */
+export function abortableDelay(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

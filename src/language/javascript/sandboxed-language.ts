@@ -1,0 +1,37 @@
+import type { CompileOptions, Language, Program } from '../language.ts';
+import { createSnippetSandbox, type SnippetSandboxOptions } from './create-snippet-sandbox.ts';
+import type { SnippetSandbox } from './snippet-sandbox.ts';
+import { DEFAULT_SNIPPET_LIMITS, snippetLimits, type SnippetLimits } from './snippet-limits.ts';
+import type { SnippetLanguage } from './to-javascript.ts';
+
+/** Options of the `javascript` and `typescript` languages. */
+export interface JavascriptLanguageOptions extends SnippetSandboxOptions {
+  /** The sandbox to run in, shared between languages; by default a new one from these options. */
+  readonly sandbox?: SnippetSandbox;
+  /** Limits for specs that set none (default 128 MiB, 5 s). */
+  readonly limits?: Partial<SnippetLimits>;
+}
+
+/** A language whose programs run in a snippet sandbox; `close` closes that sandbox. */
+export interface SandboxedLanguage extends Language {
+  readonly sandbox: SnippetSandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * A language of ES modules whose default export is called with the payload (DESIGN.md §4):
+ * `compile` fills in the limits (ERR_SNIPPET_LIMITS_INVALID when out of range) and compiles in
+ * the sandbox (ERR_SNIPPET_COMPILE for code that does not compile).
+ */
+export function sandboxedLanguage(name: SnippetLanguage, options: JavascriptLanguageOptions = {}): SandboxedLanguage {
+  const sandbox = options.sandbox ?? createSnippetSandbox(options);
+  const defaults = { ...DEFAULT_SNIPPET_LIMITS, ...options.limits };
+  return {
+    name,
+    sandbox,
+    compile(code: string, compileOptions?: CompileOptions): Program | Promise<Program> {
+      return sandbox.compile({ language: name, code, limits: snippetLimits(compileOptions, defaults) });
+    },
+    close: () => sandbox.close(),
+  };
+}

@@ -1,0 +1,113 @@
+import { WeftError } from '../errors/index.ts';
+import type { Scheme } from '../scheme/index.ts';
+import { DEFAULT_NAMESPACE, describeSpec, normalizeSpec, type Spec, type StoredSpec } from '../spec/index.ts';
+import type { SpecStore } from '../store/index.ts';
+import { isPlainObject, mergePatch } from './merge-patch.ts';
+import { payloadError, payloadItems } from './syscall-payload.ts';
+import { validateSpecs } from './validate-specs.ts';
+
+/** What an update call needs: the store it writes and the scheme that validates. */
+export interface UpdateSpecsOptions {
+  readonly store: SpecStore;
+  readonly scheme: Scheme;
+}
+
+/** One patch of the payload, with the spec it targets. */
+interface Target {
+  readonly index: number;
+  readonly patch: Record<string, unknown>;
+  readonly key: { readonly id: string } | { readonly namespace: string; readonly name: string };
+}
+
+/**
+ * The update system call: each patch (one object, or a list) is an RFC 7386 merge patch of a
+ * stored spec, found by `id`, else by `namespace` (default `default`) and `name`. A `revision`
+ * in a patch must equal the stored one (ERR_REVISION_CONFLICT otherwise). The stored revision
+ * goes to the store with the write, so a write that raced with another one is refused there;
+ * the patches are then merged again onto the new state (a pinned revision is refused), so no
+ * concurrent change is lost. Every patched spec is validated before any is written; all are
+ * written in one store call. Returns the updated spec, or the list when given a list.
+ */
+export async function updateSpecs(options: UpdateSpecsOptions, opcode: string, payload: unknown): Promise<StoredSpec | StoredSpec[]> {
+  const { items, single } = payloadItems(opcode, payload, 'a merge patch with an id');
+  if (items.length === 0) return [];
+  const targets = identify(opcode, items, single);
+  for (let attempt = 1; ; attempt++) {
+    const stored = await findTargets(options.store, targets);
+    const merged = targets.map((target, index) => applyPatch(target, stored[index]!));
+    await validateSpecs(options.scheme, options.store, merged, single);
+    try {
+      const written = await options.store.update(merged.map((spec, index) => ({ ...spec, revision: stored[index]!.revision })));
+      return single ? written[0]! : written;
+    } catch (thrown) {
+      // Another write came between the read and this one: merge again onto what is stored now.
+      // A patch that pinned its revision is refused by findTargets on the next round.
+      if (!(thrown instanceof WeftError && thrown.code === 'ERR_REVISION_CONFLICT') || attempt === MAX_ATTEMPTS) throw thrown;
+    }
+  }
+}
+
+/** How often an update re-reads and re-merges after losing a race with another write. */
+const MAX_ATTEMPTS = 5;
+
+function identify(opcode: string, items: readonly unknown[], single: boolean): Target[] {
+  const problems: { path: string; message: string }[] = [];
+  const seen = new Map<string, number>();
+  const targets = items.flatMap((item, index): Target[] => {
+    const path = single ? '(patch)' : `[${index}]`;
+    if (!isPlainObject(item)) {
+      problems.push({ path, message: 'a patch must be an object' });
+      return [];
+    }
+    const { id, name, namespace, revision } = item;
+    if (revision !== undefined && !Number.isInteger(revision)) problems.push({ path: `${prefix(single, index)}revision`, message: 'must be an integer' });
+    let key: Target['key'];
+    if (typeof id === 'string' && id !== '') key = { id };
+    else if (id === undefined && typeof name === 'string' && name !== '' && (namespace === undefined || typeof namespace === 'string')) {
+      key = { namespace: namespace || DEFAULT_NAMESPACE, name };
+    } else {
+      problems.push({ path, message: 'a patch needs the id (or the namespace and name) of the spec to update' });
+      return [];
+    }
+    const text = 'id' in key ? key.id : `${key.namespace}/${key.name}`;
+    if (seen.has(text)) problems.push({ path, message: `patches the same spec as [${seen.get(text)}]` });
+    seen.set(text, index);
+    return [{ index, patch: item, key }];
+  });
+  if (problems.length > 0) throw payloadError(opcode, problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '), problems);
+  return targets;
+}
+
+/** The stored spec of each target, in order; ERR_SPEC_NOT_FOUND / ERR_REVISION_CONFLICT for the first that fails. */
+async function findTargets(store: SpecStore, targets: readonly Target[]): Promise<StoredSpec[]> {
+  const ids = targets.flatMap((target) => ('id' in target.key ? [target.key.id] : []));
+  const byId = new Map((ids.length === 0 ? [] : await store.find({ id: ids })).map((spec) => [spec.id, spec]));
+  const byName = new Map<string, StoredSpec>();
+  const names = new Map<string, string[]>();
+  for (const { key } of targets) if ('name' in key) names.set(key.namespace, [...(names.get(key.namespace) ?? []), key.name]);
+  for (const [namespace, list] of names) {
+    for (const spec of await store.find({ namespace, name: list })) byName.set(`${namespace}/${spec.name}`, spec);
+  }
+  return targets.map(({ key, index, patch }) => {
+    const found = 'id' in key ? byId.get(key.id) : byName.get(`${key.namespace}/${key.name}`);
+    const where = 'id' in key ? key.id : `${key.namespace}/${key.name}`;
+    if (found === undefined) throw new WeftError('ERR_SPEC_NOT_FOUND', { spec: where }, { details: { index } });
+    if (patch.revision !== undefined && patch.revision !== found.revision) {
+      throw new WeftError('ERR_REVISION_CONFLICT', { spec: describeSpec(found), given: String(patch.revision), stored: found.revision }, { details: { index } });
+    }
+    return found;
+  });
+}
+
+/** The spec after the patch: `ports` in the patch patches `links`; id and revision are not patched. */
+function applyPatch(target: Target, stored: StoredSpec): Spec {
+  const { id: _id, revision: _revision, ports, ...patch } = target.patch;
+  if (ports !== undefined) patch.links = isPlainObject(patch.links) && isPlainObject(ports) ? { ...ports, ...patch.links } : (patch.links ?? ports);
+  const { revision: _stored, ...base } = stored;
+  const merged = mergePatch(base, patch) as Record<string, unknown>;
+  return { ...normalizeSpec(merged), id: stored.id };
+}
+
+function prefix(single: boolean, index: number): string {
+  return single ? '' : `[${index}].`;
+}

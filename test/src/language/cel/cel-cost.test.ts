@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { celLanguage, DEFAULT_CEL_COST_LIMIT, type Program } from '../../../../src/index.ts';
+
+const list = (length: number): number[] => Array.from({ length }, (_, i) => i);
+
+function limitCode(program: Program, self: unknown): string | undefined {
+  try {
+    program.run(self);
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+describe('cel language: cost limit', () => {
+  const cel = celLanguage({ costLimit: 10_000 });
+  const compile = (code: string): Program => cel.compile(code) as Program;
+
+  it('charges the elements a macro ranges over: n + n² for a nested map', () => {
+    const nested = compile('self.map(x, self.map(y, x * y)).size()');
+    expect(nested.run(list(90))).toBe(90); // 90 + 8100 ≤ 10 000
+    expect(limitCode(nested, list(100))).toBe('ERR_CEL_COST_LIMIT'); // 100 + 10 000 > 10 000
+  });
+
+  it('stops even where the library would swallow the error (|| true, exists)', () => {
+    expect(limitCode(compile('self.exists(x, self.exists(y, x + y < 0)) || true'), list(200))).toBe('ERR_CEL_COST_LIMIT');
+    expect(limitCode(compile('self.all(x, self.all(y, y >= 0))'), list(200))).toBe('ERR_CEL_COST_LIMIT');
+  });
+
+  it('charges cel.bind by the size of the bound value, so doubling binds cannot blow up memory', () => {
+    const doubling = compile('cel.bind(a, self + self, cel.bind(b, a + a, cel.bind(c, b + b, size(c))))');
+    expect(doubling.run('x'.repeat(100))).toBe(800);
+    expect(limitCode(doubling, 'x'.repeat(2000))).toBe('ERR_CEL_COST_LIMIT');
+  });
+
+  it('starts every run afresh and reports the limit with category resource exhausted', () => {
+    const program = compile('self.filter(x, x % 2 == 0).size()');
+    expect(limitCode(program, list(20_000))).toBe('ERR_CEL_COST_LIMIT');
+    expect(program.run(list(5_000))).toBe(2_500);
+    expect(program.run(list(5_000))).toBe(2_500);
+    try {
+      program.run(list(20_000));
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'ERR_CEL_COST_LIMIT', category: 'resource exhausted', params: { limit: 10_000 } });
+    }
+  });
+
+  it('does not charge expressions without macros or binds', () => {
+    expect(compile('self.a + self.b').run({ a: 1, b: 2 })).toBe(3);
+  });
+
+  it('has a default that lets ordinary work through and stops a cubic blow-up', () => {
+    const program = celLanguage().compile('self.all(x, self.all(y, self.all(z, x + y + z >= 0)))') as Program;
+    expect(program.run(list(20))).toBe(true); // 20 + 400 + 8000
+    expect(DEFAULT_CEL_COST_LIMIT).toBe(100_000);
+    const started = performance.now();
+    expect(limitCode(program, list(200))).toBe('ERR_CEL_COST_LIMIT'); // 200 + 40 000 + 8 000 000 > 100 000
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
