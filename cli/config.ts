@@ -7,6 +7,11 @@ import { DEFAULT_NAMESPACE, pointerToPath, WeftError } from '../src/index.ts';
 import { DEFAULT_STORE_URL } from '../src/store/index.ts';
 import type { CliIO } from './io.ts';
 
+/** Where javascript/typescript snippets run: supervised sandbox processes, or isolates in the engine (trusted code). */
+const SandboxSchema = Type.Union([Type.Literal('process'), Type.Literal('in-process')], {
+  description: 'Where javascript/typescript isolates run (WEFT_SANDBOX, --sandbox): process (default) or in-process (trusted code only).',
+});
+
 /** The settings every command reads; see docs/cli.md for the layers. */
 export const ConfigSchema = Type.Object(
   {
@@ -16,6 +21,10 @@ export const ConfigSchema = Type.Object(
       description: 'Log level of `weft start` (WEFT_LOG_LEVEL, --log-level).',
     }),
     drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
+    sandbox: SandboxSchema,
+    namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
+      description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
+    })),
   },
   { additionalProperties: false },
 );
@@ -23,13 +32,14 @@ export const ConfigSchema = Type.Object(
 /** Resolved configuration. */
 export type Config = Static<typeof ConfigSchema>;
 
-const DEFAULTS: Config = { store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000 };
+const DEFAULTS: Config = { store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, sandbox: 'process' };
 
 const ENV: Record<string, keyof Config> = {
   WEFT_STORE: 'store',
   WEFT_NAMESPACE: 'namespace',
   WEFT_LOG_LEVEL: 'logLevel',
   WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
+  WEFT_SANDBOX: 'sandbox',
 };
 
 /**
@@ -43,6 +53,9 @@ export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
     if (value !== undefined && value !== '') merged[key] = key === 'drainTimeoutMs' ? Number(value) : value;
   }
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  // A namespace's own file settings beat the file's top level, never the environment or a flag.
+  const own = (merged.namespaces as Record<string, { sandbox?: unknown }> | undefined)?.[String(merged.namespace)];
+  if (own?.sandbox !== undefined && io.env.WEFT_SANDBOX === undefined && flags.sandbox === undefined) merged.sandbox = own.sandbox;
   const errors = [...Value.Errors(ConfigSchema, merged)];
   if (errors.length > 0) {
     const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${error.message}`).join('; ');

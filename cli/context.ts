@@ -18,14 +18,19 @@ export function createScheme(): Scheme {
   return new Scheme({ kinds: coreKinds });
 }
 
-/** The languages weft ships. */
-export function createLanguages(): LanguageRegistry {
-  return createDefaultLanguages();
+/** The languages weft ships; javascript/typescript isolates run where `sandbox` says. */
+export function createLanguages(sandbox: Config['sandbox'] = 'process'): LanguageRegistry {
+  return createDefaultLanguages({ javascript: { isolation: sandbox } });
 }
 
 /** Resolves the layered configuration for a command's flags. */
-export function configFor(io: CliIO, flags: StoreFlags & { logLevel?: string }): Config {
-  return loadConfig(io, { namespace: flags.namespace, store: flags.store, logLevel: flags.logLevel as Config['logLevel'] | undefined });
+export function configFor(io: CliIO, flags: StoreFlags & { logLevel?: string; sandbox?: string }): Config {
+  return loadConfig(io, {
+    namespace: flags.namespace,
+    store: flags.store,
+    logLevel: flags.logLevel as Config['logLevel'] | undefined,
+    sandbox: flags.sandbox as Config['sandbox'] | undefined,
+  });
 }
 
 /** Opens the configured store (relative paths from the CLI's cwd), runs `work`, and closes it whatever happens. */

@@ -16,8 +16,9 @@ export function startCommand(io: CliIO): Command {
   const command = new Command('start')
     .description('run a namespace (after upserting the specs in -f files)')
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
-    .option('--log-level <level>', 'trace | debug | info | warn | error | silent');
-  return storeOptions(command).action(async (flags: StoreFlags & { filename?: string[]; logLevel?: string }) => {
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
+    .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)');
+  return storeOptions(command).action(async (flags: StoreFlags & { filename?: string[]; logLevel?: string; sandbox?: string }) => {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
     const scheme = createScheme();
@@ -27,7 +28,7 @@ export function startCommand(io: CliIO): Command {
       namespace: config.namespace,
       store,
       scheme,
-      languages: createLanguages(),
+      languages: createLanguages(config.sandbox),
       logger,
       drainTimeoutMs: config.drainTimeoutMs,
       syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),

@@ -29,4 +29,20 @@ describe('CLI configuration', () => {
     writeFileSync(join(dir.path, 'weft.config.yaml'), 'stroe: memory://\n');
     expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
   });
+
+  it('takes the snippet sandbox from a namespace entry of the file, its top level, WEFT_SANDBOX or --sandbox', () => {
+    expect(loadConfig(io(), {}).sandbox).toBe('process');
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'sandbox: process\nnamespaces:\n  system: { sandbox: in-process }\n');
+    expect(loadConfig(io(), {}).sandbox).toBe('process');
+    expect(loadConfig(io(), { namespace: 'system' }).sandbox).toBe('in-process');
+    expect(loadConfig(io({ WEFT_SANDBOX: 'process' }), { namespace: 'system' }).sandbox).toBe('process');
+    expect(loadConfig(io({ WEFT_SANDBOX: 'in-process' }), {}).sandbox).toBe('in-process');
+    expect(loadConfig(io({ WEFT_SANDBOX: 'in-process' }), { sandbox: 'process' }).sandbox).toBe('process');
+  });
+
+  it('refuses an unknown sandbox or namespace setting', () => {
+    expect(() => loadConfig(io({ WEFT_SANDBOX: 'thread' }), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('sandbox') }));
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'namespaces:\n  system: { sandbox: in-process, port: 1 }\n');
+    expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+  });
 });
