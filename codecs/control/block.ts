@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import {
-  defineKind, InPort, invalidSpecError, OutPort,
-  type Node, type Packet, type PacketReceiver, type Problem, type Process, type Reply, type Spec, type ValidateChild,
+  defineKind, InOutNode, InPort, invalidSpecError,
+  type OutPort, type Packet, type PacketReceiver, type Problem, type Process, type Reply, type Spec, type ValidateChild,
 } from '../../src/index.ts';
 import { ChildNodes } from '../_shared/child-nodes.ts';
 
@@ -42,15 +42,13 @@ class Forward implements PacketReceiver {
  * that is unlinked the error is the failing step's reply, so it travels back up the chain and
  * becomes the block's reply. Synchronous steps keep the whole block synchronous.
  */
-export class BlockNode implements Node, PacketReceiver {
-  readonly inPort = new InPort('in', this);
-  readonly outPort = new OutPort('out');
-  readonly errorPort = new OutPort('error');
+export class BlockNode extends InOutNode {
   readonly #children: ChildNodes;
   readonly #head: InPort;
 
   /** Chains compiled children; throws ERR_SPEC_INVALID when two steps cannot be chained. */
   constructor(children: ChildNodes, spec: Spec = { kind }) {
+    super();
     const nodes = children.nodes;
     const problems: Problem[] = [];
     const head = nodes[0]?.in('in');
@@ -71,17 +69,8 @@ export class BlockNode implements Node, PacketReceiver {
     for (const node of nodes) node.out('error')?.link(collector);
   }
 
-  in(name: string): InPort | undefined {
-    return name === 'in' ? this.inPort : undefined;
-  }
-
-  out(name: string): OutPort | undefined {
-    if (name === 'out') return this.outPort;
-    return name === 'error' ? this.errorPort : undefined;
-  }
-
   /** Runs the steps on a packet of the `in` port (called by the port). */
-  receive(process: Process, packet: Packet): Reply {
+  override receive(process: Process, packet: Packet): Reply {
     return this.#head.handle(process, packet);
   }
 
@@ -93,8 +82,8 @@ export class BlockNode implements Node, PacketReceiver {
     return this.#children.deactivate();
   }
 
-  async close(): Promise<void> {
-    this.inPort.close();
+  override async close(): Promise<void> {
+    super.close();
     await this.#children.close();
   }
 }

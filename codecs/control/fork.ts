@@ -1,8 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import {
-  defineKind, InPort, OutPort, Packet, toWeftError,
-  type Logger, type Node, type PacketReceiver, type Process, type Reply,
-} from '../../src/index.ts';
+import { defineKind, InOutNode, Packet, toWeftError, type Logger, type Process, type Reply } from '../../src/index.ts';
 
 /** The kind name. */
 export const kind = 'fork';
@@ -17,31 +14,16 @@ export const schema = Type.Object({});
  * the request does; the parent's exit ends it too. An error reply goes to `error` when linked
  * (the child ends after that handler replies); otherwise it is logged and ends the child.
  */
-export class ForkNode implements Node, PacketReceiver {
-  readonly inPort = new InPort('in', this);
-  readonly outPort = new OutPort('out');
-  readonly errorPort = new OutPort('error');
+export class ForkNode extends InOutNode {
   readonly #logger: Logger;
 
   constructor(logger: Logger) {
+    super();
     this.#logger = logger;
   }
 
-  in(name: string): InPort | undefined {
-    return name === 'in' ? this.inPort : undefined;
-  }
-
-  out(name: string): OutPort | undefined {
-    if (name === 'out') return this.outPort;
-    return name === 'error' ? this.errorPort : undefined;
-  }
-
-  close(): void {
-    this.inPort.close();
-  }
-
   /** Forks a child for a packet of the `in` port and answers `None` (called by the port). */
-  receive(process: Process, packet: Packet): Packet {
+  override receive(process: Process, packet: Packet): Packet {
     // fork() now, so a parent that finishes right after this reply already waits for the child.
     const child = process.fork();
     queueMicrotask(() => this.#run(child, packet));

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import {
-  catalogue, defineKind, errorMatches, InPort, OutPort, Packet, WeftError,
-  type Node, type PacketReceiver, type Problem, type Process, type Reply,
+  catalogue, defineKind, errorMatches, InOutNode, Packet, WeftError,
+  type Problem, type Process, type Reply,
 } from '../../src/index.ts';
 import { abortableDelay, MAX_DELAY_MS } from '../_shared/abortable-delay.ts';
 import { isCategory } from '../_shared/categories.ts';
@@ -44,31 +44,16 @@ export interface RetryPolicy {
  * ERR_PROCESS_ABORTED (caused by the last error) goes to `error` at once. The first attempt
  * is synchronous when `out` is; only a retry waits.
  */
-export class RetryNode implements Node, PacketReceiver {
-  readonly inPort = new InPort('in', this);
-  readonly outPort = new OutPort('out');
-  readonly errorPort = new OutPort('error');
+export class RetryNode extends InOutNode {
   readonly policy: RetryPolicy;
 
   constructor(policy: RetryPolicy) {
+    super();
     this.policy = policy;
   }
 
-  in(name: string): InPort | undefined {
-    return name === 'in' ? this.inPort : undefined;
-  }
-
-  out(name: string): OutPort | undefined {
-    if (name === 'out') return this.outPort;
-    return name === 'error' ? this.errorPort : undefined;
-  }
-
-  close(): void {
-    this.inPort.close();
-  }
-
   /** Makes the first attempt with a packet of the `in` port (called by the port). */
-  receive(process: Process, packet: Packet): Reply {
+  override receive(process: Process, packet: Packet): Reply {
     return this.#attempt(process, packet, 0);
   }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineKind, InPort, OutPort, Packet, type Node, type PacketReceiver, type Process, type Reply } from '../../src/index.ts';
+import { defineKind, InOutNode, Packet, type Process, type Reply } from '../../src/index.ts';
 
 /** The kind name. */
 export const kind = 'try';
@@ -13,26 +13,10 @@ export const schema = Type.Object({});
  * handler's reply is the caller's; any other reply passes through. With `error` unlinked the
  * error stays the reply. Synchronous when the body and the catch are.
  */
-export class TryNode implements Node, PacketReceiver {
-  readonly inPort = new InPort('in', this);
-  readonly outPort = new OutPort('out');
-  readonly errorPort = new OutPort('error');
-
-  in(name: string): InPort | undefined {
-    return name === 'in' ? this.inPort : undefined;
-  }
-
-  out(name: string): OutPort | undefined {
-    if (name === 'out') return this.outPort;
-    return name === 'error' ? this.errorPort : undefined;
-  }
-
-  close(): void {
-    this.inPort.close();
-  }
+export class TryNode extends InOutNode {
 
   /** Runs the body on a packet of the `in` port (called by the port). */
-  receive(process: Process, packet: Packet): Reply {
+  override receive(process: Process, packet: Packet): Reply {
     const reply = this.outPort.write(process, packet);
     if (reply instanceof Packet) return this.#catch(process, reply);
     return reply.then((settled) => this.#catch(process, settled));
