@@ -1,6 +1,6 @@
 import { WeftError } from '../errors/index.ts';
 import type { Scheme, Syscall, SyscallTable } from '../scheme/index.ts';
-import { DEFAULT_NAMESPACE, normalizeSpec, type Spec, type StoredSpec } from '../spec/index.ts';
+import { DEFAULT_NAMESPACE, describeSpec, normalizeSpec, type Spec, type StoredSpec } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
 import { isPlainObject } from './merge-patch.ts';
 import { parseFilter, payloadItems } from './syscall-payload.ts';
@@ -72,7 +72,11 @@ async function deleteSpecs(options: SpecSyscallsOptions, opcode: string, payload
   const own = found.filter((spec) => spec.namespace === options.namespace);
   if (own.length > 0 && !force) {
     throw new WeftError('ERR_NAMESPACE_PROTECTED', { count: own.length, namespace: options.namespace }, {
-      details: own.map((spec) => ({ id: spec.id, name: spec.name, kind: spec.kind })),
+      // Problem-shaped (path, code, message), as the admin API lists them, plus the spec's id, name and kind.
+      details: own.map((spec) => ({
+        path: 'force', code: 'ERR_NAMESPACE_PROTECTED', message: `spec ${describeSpec(spec)} is part of the running workflow`,
+        id: spec.id, name: spec.name, kind: spec.kind,
+      })),
     });
   }
   return await options.store.delete({ id: found.map((spec) => spec.id) });

@@ -34,6 +34,7 @@ export async function updateSpecs(options: UpdateSpecsOptions, opcode: string, p
   const targets = identify(opcode, items, single);
   for (let attempt = 1; ; attempt++) {
     const stored = await findTargets(options.store, targets);
+    refuseSameSpecTwice(opcode, targets, stored);
     const merged = targets.map((target, index) => applyPatch(target, stored[index]!));
     await validateSpecs(options.scheme, options.store, merged, single);
     try {
@@ -97,6 +98,21 @@ async function findTargets(store: SpecStore, targets: readonly Target[]): Promis
     }
     return found;
   });
+}
+
+/**
+ * ERR_SYSCALL_PAYLOAD when two patches reach the same stored spec by different keys (its id
+ * and its name): one store call cannot write a spec twice, and the store would refuse the
+ * second write as a stale revision, which no re-read can fix.
+ */
+function refuseSameSpecTwice(opcode: string, targets: readonly Target[], stored: readonly StoredSpec[]): void {
+  const seen = new Map<string, number>();
+  const problems = stored.flatMap((spec, index) => {
+    const first = seen.get(spec.id);
+    seen.set(spec.id, first ?? targets[index]!.index);
+    return first === undefined ? [] : [{ path: `[${targets[index]!.index}]`, message: `patches the same spec as [${first}]` }];
+  });
+  if (problems.length > 0) throw payloadError(opcode, problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '), problems);
 }
 
 /** The spec after the patch: `ports` in the patch patches `links`; id and revision are not patched. */

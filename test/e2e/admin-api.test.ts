@@ -186,7 +186,9 @@ describe('the shipped admin API (weft start -n system), through real HTTP', () =
     const [own] = (await (await api('/v1/specs?namespace=system&name=router')).json()) as Json[];
     const refused = await api(`/v1/specs/${own!.id}`, { method: 'DELETE' });
     expect(refused.status).toBe(412);
-    expect(((await refused.json()) as ErrorBody).error.code).toBe('ERR_NAMESPACE_PROTECTED');
+    const protectedBody = (await refused.json()) as ErrorBody;
+    expect(protectedBody.error.code).toBe('ERR_NAMESPACE_PROTECTED');
+    expect(protectedBody.error.problems.map((problem) => [problem.path, problem.code])).toEqual([['force', 'ERR_NAMESPACE_PROTECTED']]);
     expect((await api('/v1/specs')).status).toBe(200);
   });
 

@@ -226,6 +226,15 @@ describe.each(drivers)('specSyscalls on %s', (_label, open) => {
       expect(moved.code).toBe('ERR_NAMESPACE_IMMUTABLE');
     });
 
+    it('refuses two patches that reach one spec by its id and by its name with ERR_SYSCALL_PAYLOAD, writing nothing', async () => {
+      const target = name();
+      const [stored] = await store.insert([snippet(target)]);
+      const error = await refusal(table, 'specs.update', [{ id: stored!.id, code: 'by id' }, { name: target, code: 'by name' }]);
+      expect(error.code).toBe('ERR_SYSCALL_PAYLOAD');
+      expect((error.details as { path: string }[]).map((problem) => problem.path)).toEqual(['[1]']);
+      expect((await store.find({ id: stored!.id }))[0]!.revision).toBe(1);
+    });
+
     it('refuses a rename onto a taken name with ERR_NAME_TAKEN', async () => {
       const [a, b] = [name(), name()];
       const stored = await store.insert([snippet(a), snippet(b)]);
@@ -261,6 +270,8 @@ describe.each(drivers)('specSyscalls on %s', (_label, open) => {
       const byName = await refusal(table, 'specs.delete', { namespace: OWN, name: own });
       expect(byName.code).toBe('ERR_NAMESPACE_PROTECTED');
       expect(byName.category).toBe('failed precondition');
+      // Listed like every other problem (path, code, message), naming the spec it protects.
+      expect(byName.details).toEqual([expect.objectContaining({ path: 'force', code: 'ERR_NAMESPACE_PROTECTED', message: expect.any(String), id: stored!.id, name: own })]);
       expect((await refusal(table, 'specs.delete', { id: stored!.id })).code).toBe('ERR_NAMESPACE_PROTECTED');
       expect((await store.find({ id: stored!.id })).length).toBe(1);
       const forced = (await call(table, 'specs.delete', { id: stored!.id, force: true })) as StoredSpec[];
