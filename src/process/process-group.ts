@@ -1,4 +1,5 @@
 import { Process, type ProcessTracker } from './process.ts';
+import { settledWithin } from './settled-within.ts';
 
 /**
  * Counts the root processes a runtime's sources start, so the runtime can wait for in-flight
@@ -10,6 +11,7 @@ export class ProcessGroup implements ProcessTracker {
   #epoch = 0;
   #live = new Map<number, number>();
   #waiters: { epoch: number; wake: () => void }[] = [];
+  readonly #running = new Set<Process>();
   #admitting = true;
 
   /** The number of root processes still running. */
@@ -29,6 +31,7 @@ export class ProcessGroup implements ProcessTracker {
     const process = new Process({ tracker: this });
     process.epoch = this.#epoch;
     this.#live.set(this.#epoch, (this.#live.get(this.#epoch) ?? 0) + 1);
+    this.#running.add(process);
     return process;
   }
 
@@ -42,16 +45,20 @@ export class ProcessGroup implements ProcessTracker {
   /** Stops admitting and waits (at most `timeoutMs`) for every process; true if all ended. */
   async drain(timeoutMs: number): Promise<boolean> {
     this.#admitting = false;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    try {
-      return await Promise.race([this.checkpoint().then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return settledWithin(this.checkpoint().then(() => true), timeoutMs);
+  }
+
+  /**
+   * Ends every process still running with `error` (after a drain deadline): their signals
+   * abort, so timers and waits stop, and their exit hooks run (transactions roll back). Waits
+   * at most `timeoutMs` for the hooks; true when every process finished exiting in time.
+   */
+  async exitAll(error: Error, timeoutMs: number): Promise<boolean> {
+    return settledWithin(Promise.all([...this.#running].map((process) => process.exit(error))).then(() => true), timeoutMs);
   }
 
   released(process: Process): void {
+    this.#running.delete(process);
     const count = (this.#live.get(process.epoch) ?? 1) - 1;
     if (count > 0) {
       this.#live.set(process.epoch, count);

@@ -71,9 +71,17 @@ export class Process {
     return this.#controller.signal;
   }
 
-  /** Starts a child process: its data reads through to ours; our exit ends it too. */
+  /**
+   * Starts a child process: its data reads through to ours; our exit ends it too. The child of
+   * a process that has already exited is born exited (its signal aborted), so late work sees
+   * at once that nobody waits for it.
+   */
   fork(): Process {
     const child = new Process({ parent: this });
+    if (this.#state === 'exited') {
+      void child.exit(this.#error);
+      return child;
+    }
     (this.#children ??= new Set()).add(child);
     return child;
   }

@@ -25,6 +25,9 @@ export interface RuntimeOptions {
   readonly syscalls?: SyscallTable;
 }
 
+/** How long the processes ended at the drain deadline may take to run their exit hooks. */
+const EXIT_ALL_TIMEOUT_MS = 1000;
+
 /** The lifecycle states of a runtime. */
 export type RuntimeState = 'idle' | 'starting' | 'running' | 'closing' | 'closed';
 
@@ -126,6 +129,8 @@ export class Runtime {
     if (!drained) {
       const error = new WeftError('ERR_DRAIN_TIMEOUT', { count: this.processes.size, ms: timeoutMs });
       this.#logger.warn({ err: error }, 'closing with work still in flight');
+      // Abandoned work is ended, so its waits and timers stop and its hooks release what it holds.
+      await this.processes.exitAll(error, EXIT_ALL_TIMEOUT_MS);
     }
     await this.table.close();
     if (this.#options.closeStore ?? true) await this.#options.store.close();

@@ -89,4 +89,25 @@ describe('ProcessGroup', () => {
     expect(await within(group.drain(100))).toBe(true);
     expect(group.admitting).toBe(false);
   });
+
+  it('exitAll ends the processes still running: their signals abort and their hooks run', async () => {
+    const group = new ProcessGroup();
+    const stuck = group.spawn();
+    const hooked = group.spawn();
+    let hookError: Error | undefined;
+    hooked.onExit((error) => void (hookError = error));
+    const reason = new Error('deadline');
+    expect(await within(group.exitAll(reason, 1000))).toBe(true);
+    expect(stuck.signal.aborted).toBe(true);
+    expect(stuck.signal.reason).toBe(reason);
+    expect(hookError).toBe(reason);
+    expect(group.size).toBe(0);
+  });
+
+  it('exitAll gives up waiting for an exit hook that never settles', async () => {
+    const group = new ProcessGroup();
+    group.spawn().onExit(() => new Promise(() => {}));
+    expect(await within(group.exitAll(new Error('deadline'), 30))).toBe(false);
+  });
 });
+

@@ -257,3 +257,16 @@ describe('Process exit re-entrancy', () => {
     expect(group.size).toBe(0);
   });
 });
+
+describe('Process.fork after exit', () => {
+  it('gives a child that is already exited, with its signal aborted', async () => {
+    const parent = new Process();
+    const reason = new Error('gone');
+    await parent.exit(reason);
+    const child = parent.fork();
+    expect(child.state).toBe('exited');
+    expect(child.signal.aborted).toBe(true);
+    expect(child.error).toBe(reason);
+    await within(parent.join());
+  });
+});
