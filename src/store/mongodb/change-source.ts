@@ -20,6 +20,12 @@ export interface ChangeCursor {
    * resume attempt did not help.
    */
   next(): Promise<RawChange | undefined>;
+  /**
+   * How many changes of the current server batch `next` still returns without asking the
+   * server; 0 after a change means the changes read so far end a batch. A transaction's events
+   * (one oplog entry) normally come in one batch.
+   */
+  readonly buffered: number;
   /** The position after the last change or empty batch returned (the post-batch resume token). */
   readonly resumeToken: ResumeToken | undefined;
   /** True once the server closed the cursor without an error: `next` will bring nothing more. */

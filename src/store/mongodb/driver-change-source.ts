@@ -85,6 +85,10 @@ class DriverCursor implements ChangeCursor {
     return this.#stream.closed;
   }
 
+  get buffered(): number {
+    return this.#stream.bufferedCount();
+  }
+
   async next(): Promise<RawChange | undefined> {
     const pending = this.#first ?? this.#stream.tryNext();
     this.#first = undefined;

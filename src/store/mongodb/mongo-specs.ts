@@ -36,10 +36,14 @@ export class MongoSpecs {
     this.#collection = options.collection;
   }
 
-  /** The specs matching `filter`, in id order, read from the primary with the default (local) read concern. */
+  /**
+   * The specs matching `filter`, in id order, read from the primary with the default (local)
+   * read concern, whatever the URL's `readPreference`: a loader reads after its stream is ready,
+   * and a lagging secondary could miss a change committed before the stream's start.
+   */
   async find(filter: SpecFilter): Promise<StoredSpec[]> {
     try {
-      const documents = await this.#collection.find(specQuery(filter), { sort: { _id: 1 } }).toArray();
+      const documents = await this.#collection.find(specQuery(filter), { sort: { _id: 1 }, readPreference: 'primary' }).toArray();
       return documents.map((document) => fromDocument(document));
     } catch (thrown) {
       throw mongoStoreError(thrown);

@@ -64,6 +64,8 @@ export class ResumingChangeStream implements ChangeStream {
   #closed = false;
   #closing: Promise<void> = Promise.resolve();
   #wake: (() => void) | undefined;
+  /** The events read from the current server batch, pushed together once it is read through. */
+  #batch: ChangeEvent[] = [];
 
   constructor(options: ResumingChangeStreamOptions) {
     this.#source = options.source;
@@ -84,6 +86,11 @@ export class ResumingChangeStream implements ChangeStream {
 
   [Symbol.asyncIterator](): AsyncIterator<ChangeEvent> {
     return this.#queue[Symbol.asyncIterator]();
+  }
+
+  /** Takes the events delivered and not yet read: the rest of the server batch (so of the commit) of the event just read. */
+  takeBuffered(): ChangeEvent[] {
+    return this.#queue.takeBuffered();
   }
 
   /** Ends the iteration and closes the server-side cursor (idempotent). */
@@ -130,19 +137,33 @@ export class ResumingChangeStream implements ChangeStream {
     this.#settle.resolve();
   }
 
-  /** Reads one change or empty batch, moving the position past it. */
+  /**
+   * Reads one change or empty batch, moving the position past it. The events of a server batch
+   * are pushed together once the batch is read through: a transaction's events normally come
+   * in one batch (unless they exceed its size), so a reader gets the rest of a commit with
+   * `takeBuffered`, as from the log-based stores.
+   */
   async #read(cursor: ChangeCursor): Promise<void> {
     const change = await cursor.next();
     if (this.#closed) return;
     if (change === undefined) {
+      this.#flush();
       if (cursor.ended) throw new CursorEnded('the server closed the change stream');
       this.#position = cursor.resumeToken ?? this.#position;
       return;
     }
     const result = translateChange(change, this.#filter);
     this.#position = result === 'invalidate' ? change._id : (cursor.resumeToken ?? change._id);
+    if (result !== undefined && result !== 'invalidate') this.#batch.push(result);
+    if (result === 'invalidate' || cursor.buffered === 0) this.#flush();
     if (result === 'invalidate') await this.#dropCursor();
-    else if (result !== undefined) this.#queue.push(result);
+  }
+
+  /** Pushes the events read so far (the position is already past them). */
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    for (const event of batch) this.#queue.push(event);
   }
 
   /** Decides what a failure means; false when the stream has ended. */
@@ -150,6 +171,7 @@ export class ResumingChangeStream implements ChangeStream {
     const wasOpening = this.#cursor === undefined;
     const openedFromNow = wasOpening && (this.#needsReset || this.#position === undefined);
     const kind = thrown instanceof CursorEnded ? 'transient' : streamErrorKind(thrown, this.#givenPosition);
+    this.#flush();
     await this.#dropCursor();
     if (kind === 'position' && !openedFromNow) {
       this.#outage.positionLost(thrown);

@@ -135,25 +135,37 @@ export class PostgresChangeFeed {
     }
   }
 
+  /**
+   * Reads the stream's pages up to the head and only then pushes their events, in one
+   * synchronous run: a page boundary can fall inside a commit, but the head of a snapshot never
+   * does, so a reader's `takeBuffered` gets the rest of each commit. The cursor moves with the
+   * push, so a read that fails halfway delivers nothing twice and loses nothing.
+   */
   async #pumpOne(watcher: Watcher): Promise<void> {
+    let cursor = watcher.cursor;
+    let events: ChangeEvent[] = [];
     for (;;) {
       if (watcher.queue.closed || this.#closed) return;
-      const page = await this.#options.log.read(this.#options.db, watcher.cursor, watcher.filter.namespace, PAGE_SIZE);
+      const page = await this.#options.log.read(this.#options.db, cursor, watcher.filter.namespace, PAGE_SIZE);
       if (watcher.queue.closed || this.#closed) return;
-      if (watcher.cursor < page.prunedThrough) {
-        this.#reset(watcher, page.head);
+      if (cursor < page.prunedThrough) {
+        // Reloading everything supersedes what was read before it.
+        cursor = page.head;
+        events = [resetEvent(watcher, page.head)];
         continue;
       }
       for (const change of page.changes) {
-        watcher.cursor = change.seq;
-        if (matchFilter(change.spec, watcher.filter)) watcher.queue.push(toEvent(change));
+        cursor = change.seq;
+        if (matchFilter(change.spec, watcher.filter)) events.push(toEvent(change));
       }
       // A short page holds every change up to the head of its snapshot, even those of other namespaces.
       if (page.changes.length < PAGE_SIZE) {
-        watcher.cursor = Math.max(watcher.cursor, page.head);
-        return;
+        cursor = Math.max(cursor, page.head);
+        break;
       }
     }
+    for (const event of events) watcher.queue.push(event);
+    watcher.cursor = cursor;
   }
 
   /** Reading the log failed: streams stay open, and the read is retried with backoff. */
@@ -171,7 +183,7 @@ export class PostgresChangeFeed {
 
   #reset(watcher: Watcher, head: number): void {
     watcher.cursor = head;
-    watcher.queue.push({ op: 'reset', id: '', namespace: watcher.filter.namespace ?? '', token: String(head) });
+    watcher.queue.push(resetEvent(watcher, head));
   }
 
   #reading(reading: boolean): void {
@@ -180,6 +192,11 @@ export class PostgresChangeFeed {
     if (this.#readers > 0) this.#retry?.ref();
     else this.#retry?.unref();
   }
+}
+
+/** The `reset` a stream gets when its position is no longer in the log: reload, then go on from `head`. */
+function resetEvent(watcher: Watcher, head: number): ChangeEvent {
+  return { op: 'reset', id: '', namespace: watcher.filter.namespace ?? '', token: String(head) };
 }
 
 function toEvent(change: LoggedChange): ChangeEvent {

@@ -88,7 +88,9 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
   it('keeps stores on different tables of one schema apart, specs and events', async () => {
     const first = await open({ table: 'first_specs' });
     const second = await open({ table: 'second_specs' });
-    const reader = eventReader(second.watch({}));
+    const stream = second.watch({});
+    await within(stream.ready, 5000, 'the stream to be ready');
+    const reader = eventReader(stream);
     await first.insert([{ kind: 'k', name: 'a' }]);
     const [mine] = await second.insert([{ kind: 'k', name: 'a' }]);
     expect(await second.find()).toEqual([mine]);
@@ -124,7 +126,10 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
   it('prunes the change log to keepChanges and resets a watcher that fell behind, then continues', async () => {
     const watcher = await open({ table: 'pruned_specs' });
     const writer = await open({ table: 'pruned_specs', keepChanges: 2 });
-    const reader = eventReader(watcher.watch({ namespace: 'n' }));
+    const stream = watcher.watch({ namespace: 'n' });
+    // Subscribed first: a stream placed after the writes would start at their head, with no reset.
+    await within(stream.ready, 5000, 'the stream to be ready');
+    const reader = eventReader(stream);
     await writer.insert(Array.from({ length: 5 }, (_, index) => ({ kind: 'k', namespace: 'n', name: `s${index}` })));
     expect(await reader.next()).toMatchObject({ op: 'reset', id: '', namespace: 'n' });
     const [next] = await writer.insert([{ kind: 'k', namespace: 'n' }]);

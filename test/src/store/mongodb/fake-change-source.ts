@@ -2,7 +2,11 @@ import type { ChangeCursor, ChangeSource, RawChange } from '../../../../src/stor
 
 type Step = RawChange | { readonly empty: unknown } | { readonly error: unknown } | 'end';
 
-/** A scripted ChangeCursor: the test feeds it changes, empty batches, errors or an end. */
+/**
+ * A scripted ChangeCursor: the test feeds it changes, empty batches, errors or an end. Changes
+ * queued one after another form one server batch (`buffered` counts those still to read), ended
+ * by an empty batch, an error, an end, or the queue running dry.
+ */
 export class FakeCursor implements ChangeCursor {
   resumeToken: unknown;
   ended = false;
@@ -32,6 +36,11 @@ export class FakeCursor implements ChangeCursor {
   /** Makes the server end the cursor without an error. */
   end(): this {
     return this.#add('end');
+  }
+
+  get buffered(): number {
+    const boundary = this.#steps.findIndex((step) => step === 'end' || 'empty' in step || 'error' in step);
+    return boundary === -1 ? this.#steps.length : boundary;
   }
 
   async next(): Promise<RawChange | undefined> {

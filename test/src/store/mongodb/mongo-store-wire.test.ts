@@ -22,7 +22,7 @@ describe('MongoStore on the wire (fake mongos)', () => {
   /** While set, getMores wait for it (a server with nothing to report yet). */
   let held: Promise<void> | undefined;
 
-  const open = async () => {
+  const open = async (query = '') => {
     const script = { pending: (pending = []), failures: (failures = []) };
     server = await startFakeMongod({ msg: 'isdbgrid' }, async (command) => {
       if ('listCollections' in command) return { cursor: { id: 0n, ns: 'weft.$cmd.listCollections', firstBatch: [] }, ok: 1 };
@@ -38,7 +38,7 @@ describe('MongoStore on the wire (fake mongos)', () => {
       }
       return undefined;
     });
-    store = await within(openStore(`mongodb://127.0.0.1:${server.port}/weft`), 10_000);
+    store = await within(openStore(`mongodb://127.0.0.1:${server.port}/weft${query}`), 10_000);
     return store;
   };
   const sent = (name: string) => server.received.filter((command) => name in command);
@@ -50,6 +50,15 @@ describe('MongoStore on the wire (fake mongos)', () => {
     found = [];
     write = {};
     await server?.close();
+  });
+
+  it('reads find from the primary even when the URL prefers secondaries (a lagging member could miss a change the stream starts after)', async () => {
+    await open('?readPreference=secondaryPreferred');
+    await store!.find({ namespace: 'ns' });
+    const [read] = sent('find');
+    expect(read).toMatchObject({ filter: { namespace: 'ns' } });
+    // The driver leaves $readPreference out for the primary.
+    expect((read!.$readPreference as { mode?: string } | undefined)?.mode ?? 'primary').toBe('primary');
   });
 
   it('creates the collection with change-stream pre-images and the partial unique (namespace, name) index', async () => {

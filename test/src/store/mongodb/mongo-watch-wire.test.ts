@@ -75,6 +75,23 @@ describe('MongoStore watch across a server outage and a drop (fake mongos)', () 
     await stream.close();
   });
 
+  it('delivers the changes of one server batch (a transaction\'s) together: the reader of the first takes the rest with takeBuffered', async () => {
+    const { server, pending } = await serve();
+    store = await within(openStore(`mongodb://127.0.0.1:${server.port}/weft`), 10_000);
+    const stream = store.watch({ namespace: 'ns' });
+    await within(stream.ready, 5000);
+    const reader = eventReader(stream);
+    // As the loader does: the moment an event arrives, take what came with it.
+    const batch = async () => reader.next(5000).then((first) => [first, ...stream.takeBuffered!()].map((event) => event.id));
+    const transaction = batch();
+    pending.push(insert('8241', 'id-a'), insert('8242', 'id-b'), insert('8243', 'id-c'));
+    expect(await transaction).toEqual(['id-a', 'id-b', 'id-c']);
+    const next = batch();
+    pending.push(insert('8251', 'id-d'));
+    expect(await next).toEqual(['id-d']);
+    await stream.close();
+  });
+
   it('closes promptly while the server is away, ending its streams', async () => {
     const { server } = await serve();
     store = await within(openMongoStore({ url: `mongodb://127.0.0.1:${server.port}/weft?serverSelectionTimeoutMS=5000` }), 10_000);
