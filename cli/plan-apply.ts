@@ -63,11 +63,14 @@ export async function planApply(sourced: readonly SourcedSpec[], options: PlanOp
   const planned: PlannedSpec[] = [];
   const updated: { before: StoredSpec; after: Spec }[] = [];
   const created: Spec[] = [];
+  // Stored specs an earlier input renames: the store writes in order, so their names are free again.
+  const renamed = new Set<StoredSpec>();
   for (const [index, spec] of prepared.specs.entries()) {
     const source = sourced[index]!.source;
     const existing = findStored(spec, prepared.stored);
-    const failure = await refusal(spec, existing, options.store);
+    const failure = nameTaken(spec, existing, prepared.stored, renamed) ?? (await refusal(spec, existing, options.store));
     if (failure !== undefined) failures.push({ source, error: failure });
+    if (existing !== undefined && spec.name !== existing.name) renamed.add(existing);
     if (existing === undefined) {
       inputs.push({ write: spec });
       created.push(spec);
@@ -108,6 +111,18 @@ async function refusal(spec: Spec, existing: StoredSpec | undefined, store: Spec
   const [elsewhere] = await store.find({ id: spec.id });
   if (elsewhere === undefined) return undefined;
   return new WeftError('ERR_NAMESPACE_IMMUTABLE', { spec: describeSpec(elsewhere), from: elsewhere.namespace, to: String(spec.namespace) });
+}
+
+/**
+ * ERR_NAME_TAKEN, as the store would answer, when a spec matched by id (or created with an id)
+ * takes a name another stored spec of its namespace holds: otherwise the plan would promise a
+ * write that fails. A spec without id is matched by its name, so it never collides this way.
+ */
+function nameTaken(spec: Spec, existing: StoredSpec | undefined, stored: readonly StoredSpec[], renamed: ReadonlySet<StoredSpec>): WeftError | undefined {
+  if (!spec.id || !spec.name) return undefined;
+  const holder = stored.find((candidate) => candidate.namespace === spec.namespace && candidate.name === spec.name);
+  if (holder === undefined || holder === existing || renamed.has(holder)) return undefined;
+  return new WeftError('ERR_NAME_TAKEN', { name: spec.name, namespace: spec.namespace! });
 }
 
 function identity(spec: Spec): Pick<PlannedSpec, 'kind' | 'namespace' | 'name' | 'id'> {

@@ -7,6 +7,10 @@
 interface AstNode {
   readonly op: string;
   readonly args: unknown;
+  /** Operands of a binary operator, of a method call with its receiver: set by type checking. */
+  left?: AstNode;
+  right?: AstNode;
+  receiverWithArgs?: AstNode[];
   readonly meta: { readonly alternate?: AstNode; readonly macro?: Record<string, unknown> };
   readonly maybeAsync: boolean;
   readonly input?: string;
@@ -22,6 +26,9 @@ interface Comprehension {
   iterable: AstNode;
   init: AstNode;
   step: AstNode;
+  /** all/exists: the loop goes on while this is true of the accumulator; they swallow step errors. */
+  readonly condition?: (accumulator: unknown) => boolean;
+  readonly errorsAreFatal?: boolean;
 }
 
 /** Thrown inside the library to stop a loop; the program turns it into ERR_CEL_COST_LIMIT. */
@@ -33,8 +40,13 @@ export const costExceeded = new Error('cel cost limit exceeded');
  * macros ranging over collections and from `cel.bind` reusing a value: every comprehension
  * (all, exists, exists_one, map, filter) charges the size of the list or map it ranges over
  * before it starts, and every `cel.bind` the size of its bound value (elements, entries, or
- * characters). A nested `a.map(x, a.map(y, …))` over n items charges n + n². Exceeding the limit
- * stops the evaluation: later charges throw `costExceeded` at once, and the program checks
+ * characters). A nested `a.map(x, a.map(y, …))` over n items charges n + n². Inside a macro's
+ * body, where a call or operator runs once per element, each one also charges a unit per
+ * OPERAND_UNIT elements, entries, characters or bytes of every operand (rounded down, so small
+ * values cost nothing): `x in big`, `big.join(",")`, `size(text)` or `text.split(",")` per
+ * element would otherwise be quadratic work charged as linear. Exceeding the limit
+ * stops the evaluation: later charges throw `costExceeded` at once, `all`/`exists` (which
+ * swallow their steps' errors) end their loops at the next element, and the program checks
  * `exceeded` afterwards, since the library may swallow an error (`true || …`).
  *
  * `instrument` wraps those nodes once, after type checking; an expression without macros or
@@ -58,43 +70,70 @@ export class CostGuard {
   instrument(root: unknown): boolean {
     let found = false;
     const seen = new Set<AstNode>();
-    const visit = (value: unknown): void => {
+    // `inBody`: the node runs once per element of an enclosing macro (its step).
+    const visit = (value: unknown, inBody: boolean): void => {
       if (Array.isArray(value)) {
-        for (const item of value) visit(item);
+        for (const item of value) visit(item, inBody);
         return;
       }
       if (!isAstNode(value) || seen.has(value)) return;
       seen.add(value);
       const { alternate, macro } = value.meta;
-      if (alternate !== undefined) visit(alternate);
+      if (alternate !== undefined) visit(alternate, inBody);
       if (macro !== undefined) {
-        visit(macro.args);
-        visit(macro.exp);
+        visit(macro.args, inBody);
+        visit(macro.exp, inBody);
         if (isAstNode(macro.val)) {
-          visit(macro.val);
-          macro.val = this.#charging(macro.val);
+          visit(macro.val, inBody);
+          macro.val = this.#charging(macro.val, sizeOf);
           found = true;
         }
       }
       if (value.op === 'comprehension') {
         const args = value.args as Comprehension;
-        visit(args.iterable);
-        visit(args.init);
-        visit(args.step);
-        args.iterable = this.#charging(args.iterable);
+        visit(args.iterable, inBody);
+        visit(args.init, inBody);
+        visit(args.step, true);
+        args.iterable = this.#charging(args.iterable, sizeOf);
+        if (args.errorsAreFatal !== true && typeof args.condition === 'function') args.step = this.#stopping(args.step, args.condition);
         found = true;
       } else {
-        visit(value.args);
+        visit(value.args, inBody);
+        if (inBody && alternate === undefined && macro === undefined) this.#chargeOperands(value);
       }
     };
-    visit(root);
+    visit(root, false);
     return found;
   }
 
-  /** A stand-in for `inner` that charges the size of what it evaluates to. */
-  #charging(inner: AstNode): AstNode {
+  /** Wraps the operands of a call or of an operator that may walk them (see OPERAND_OPS). */
+  #chargeOperands(node: AstNode): void {
+    const operands = node.op === 'rcall' ? node.receiverWithArgs : node.op === 'call' ? (node.args as unknown[])[1] : undefined;
+    if (Array.isArray(operands)) {
+      operands.forEach((operand: unknown, index) => {
+        if (isAstNode(operand) && mayCost(operand)) operands[index] = this.#charging(operand, operandCost);
+      });
+    } else if (OPERAND_OPS.has(node.op) && node.left !== undefined && node.right !== undefined) {
+      if (mayCost(node.left)) node.left = this.#charging(node.left, operandCost);
+      if (mayCost(node.right)) node.right = this.#charging(node.right, operandCost);
+    }
+  }
+
+  /**
+   * A stand-in for the step of `all`/`exists` that, once the limit is exceeded, gives the value
+   * that ends the loop. They catch the errors of their steps and go on with the next element,
+   * so without it a loop over n elements would still throw and catch n times after the limit.
+   */
+  #stopping(step: AstNode, condition: (accumulator: unknown) => boolean): AstNode {
+    const stop = condition(true) ? false : true;
+    const wrapper = this.#charging(step, () => 0);
+    return { ...wrapper, evaluate: (evaluator, node, context) => (this.spent > this.limit ? stop : wrapper.evaluate(evaluator, node, context)) };
+  }
+
+  /** A stand-in for `inner` that charges `cost` of what it evaluates to. */
+  #charging(inner: AstNode, cost: (value: unknown) => number): AstNode {
     const charge = (result: unknown): unknown => {
-      this.spent += sizeOf(result);
+      this.spent += cost(result);
       if (this.spent > this.limit) throw costExceeded;
       return result;
     };
@@ -123,6 +162,32 @@ export class CostGuard {
 
 function isAstNode(value: unknown): value is AstNode {
   return typeof value === 'object' && value !== null && typeof (value as AstNode).op === 'string' && typeof (value as AstNode).meta === 'object';
+}
+
+/** Binary operators whose work grows with their operands (membership, equality, concatenation, ordering of strings). */
+const OPERAND_OPS = new Set(['==', '!=', 'in', '+', '<', '<=', '>', '>=']);
+
+/**
+ * Elements (or characters) per cost unit of an operand. Measured here, one unit is then at most
+ * about 0.5 µs of work (list `join`/`+` ≈ 50 ns per element, `size`/`split`/`replace` ≈ 15 ns per
+ * character), as much as one iteration of a macro.
+ */
+const OPERAND_UNIT = 10;
+
+/** The cost of an operand inside a macro's body: nothing for scalars and small values. */
+function operandCost(value: unknown): number {
+  if (typeof value === 'object' ? value === null : typeof value !== 'string') return 0;
+  return Math.floor(sizeOf(value) / OPERAND_UNIT);
+}
+
+/**
+ * False for an operand that never costs, so it is left unwrapped (a wrapper per operand per
+ * element is measurable): a small literal, or a value whose checked type is a number or bool.
+ */
+function mayCost(node: AstNode): boolean {
+  if (node.op === 'value') return operandCost(node.args) > 0;
+  const type = node.checkedType as { kind?: unknown; name?: unknown } | undefined;
+  return !(type?.kind === 'primitive' && type.name !== 'string' && type.name !== 'bytes');
 }
 
 /** Elements of a list, entries of a map, characters of a string or bytes; 1 for anything else. */

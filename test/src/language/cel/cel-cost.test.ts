@@ -27,6 +27,14 @@ describe('cel language: cost limit', () => {
     expect(limitCode(compile('self.all(x, self.all(y, y >= 0))'), list(200))).toBe('ERR_CEL_COST_LIMIT');
   });
 
+  it('ends an all/exists loop at the next element once over the limit (they swallow step errors)', () => {
+    let reads = 0;
+    const items = Array.from({ length: 1_000 }, () => ({ get n() { return ++reads; } }));
+    const program = compile('self.items.exists(x, x.n < 0 || self.l.exists(y, y < 0))');
+    expect(limitCode(program, { items, l: list(20_000) })).toBe('ERR_CEL_COST_LIMIT');
+    expect(reads).toBe(1); // was 1 000: every later element still ran its step and threw
+  });
+
   it('charges cel.bind by the size of the bound value, so doubling binds cannot blow up memory', () => {
     const doubling = compile('cel.bind(a, self + self, cel.bind(b, a + a, cel.bind(c, b + b, size(c))))');
     expect(doubling.run('x'.repeat(100))).toBe(800);
@@ -43,6 +51,20 @@ describe('cel language: cost limit', () => {
     } catch (error) {
       expect(error).toMatchObject({ code: 'ERR_CEL_COST_LIMIT', category: 'resource exhausted', params: { limit: 10_000 } });
     }
+  });
+
+  it('charges the operands a macro body walks once per element, so quadratic work stops', () => {
+    // Each was charged n alone, and blocked the event loop for seconds on n = 20 000.
+    expect(limitCode(compile('self.exists(x, x in self && x < 0)'), list(2_000))).toBe('ERR_CEL_COST_LIMIT');
+    expect(limitCode(compile('self.exists(x, self.join(",") == "")'), list(2_000).map(String))).toBe('ERR_CEL_COST_LIMIT');
+    expect(limitCode(compile('self.l.exists(x, size(self.s) == 0)'), { l: list(100), s: 'x'.repeat(20_000) })).toBe('ERR_CEL_COST_LIMIT');
+    expect(limitCode(compile('self.l.exists(x, self.s.split(",").size() == 0)'), { l: list(100), s: 'x,'.repeat(10_000) })).toBe('ERR_CEL_COST_LIMIT');
+  });
+
+  it('does not charge small operands inside a macro body (under 10 elements or characters)', () => {
+    const items = Array.from({ length: 9_000 }, (_, i) => ({ name: `item${i % 1000}`, tags: ['a', 'b'] }));
+    expect(compile('self.all(i, "a" in i.tags && i.name != "lamp" && size(i.name) > 0)').run(items)).toBe(true);
+    expect(compile('self.l.all(x, x in self.small || x >= 9)').run({ l: list(9_000), small: list(9) })).toBe(true);
   });
 
   it('does not charge expressions without macros or binds', () => {
