@@ -20,13 +20,15 @@ export function errorChain(error: unknown): unknown[] {
 }
 
 /**
- * True when any error in the chain has `text` as its category, code or message: the rule behind
+ * True when any error in the chain has `text` as its category, code (a WeftError's, or a
+ * Node error's such as ECONNREFUSED) or message: the rule behind
  * CEL's `self == "invalid argument"` on error payloads (DESIGN.md §2).
  */
 export function errorMatches(error: unknown, text: string): boolean {
   for (const entry of errorChain(error)) {
-    if (entry instanceof WeftError && (entry.category === text || entry.code === text)) return true;
-    if (entry instanceof Error && entry.message === text) return true;
+    if (entry instanceof WeftError && entry.category === text) return true;
+    // Node's own errors carry codes too (ECONNREFUSED on a cause): they match like weft's.
+    if (entry instanceof Error && (entry.message === text || (entry as { code?: unknown }).code === text)) return true;
   }
   return false;
 }

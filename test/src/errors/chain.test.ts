@@ -32,6 +32,13 @@ describe('errorMatches', () => {
     expect(errorMatches(notFound, 'spec default/a not found')).toBe(true);
   });
 
+  it("matches a Node error's code in the chain (ECONNREFUSED), not only weft's", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const top = new WeftError('ERR_STORE_UNAVAILABLE', { reason: 'down' }, { cause: refused });
+    expect(errorMatches(top, 'ECONNREFUSED')).toBe(true);
+    expect(errorMatches(top, 'EPIPE')).toBe(false);
+  });
+
   it('does not match other text, or part of the message', () => {
     expect(errorMatches(notFound, 'invalid argument')).toBe(false);
     expect(errorMatches(notFound, 'ERR_INTERNAL')).toBe(false);
