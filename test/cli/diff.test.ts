@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWeft, tempDir, weft } from '../harness/cli.ts';
@@ -21,6 +21,17 @@ describe('weft diff', () => {
   let stdin = '';
   const diff = (...args: string[]) => weft(['diff', '-n', namespace, ...args], { env, cwd: dir.path, stdin: args.includes('-') ? stdin : '' });
   const stored = async () => (await weft(['get', '-n', namespace, '-o', 'json'], { env, cwd: dir.path })).stdout;
+
+  it('plans against an empty store, and creates no file, when the SQLite store does not exist', async () => {
+    const missing = join(dir.path, 'typo', 'weft.db');
+    for (const args of [['diff', '-f', 'base.yaml'], ['apply', '--dry-run', '-f', 'base.yaml']]) {
+      const result = await weft([...args, '-n', namespace, '--store', `sqlite://${missing}`, '-o', 'json'], { env, cwd: dir.path });
+      expect(result.code, result.stderr).toBe(args[0] === 'diff' ? 1 : 0);
+      expect(result.stderr).toContain('does not exist yet');
+      expect((JSON.parse(result.stdout) as ApplyPlan).summary.create).toBe(2);
+    }
+    expect(existsSync(join(dir.path, 'typo'))).toBe(false);
+  });
 
   it('exits 0 and reports no changes when the files match the store', async () => {
     const result = await diff('-f', 'base.yaml');
