@@ -89,6 +89,7 @@ export class IsolatedSnippet {
     if (typeof result === 'string' && result.startsWith(this.#token)) {
       const tag = result.charAt(this.#token.length);
       const rest = result.slice(this.#token.length + 1);
+      if (tag === 'f') throw new WeftError('ERR_SNIPPET_RUNTIME', { reason: rest });
       return tag === 'j' ? new JsonText(rest) : this.#settle(instance, Number(rest), started);
     }
     return result;
@@ -113,8 +114,10 @@ export class IsolatedSnippet {
       instance.wait.apply(undefined, [id], { result: { promise: true, copy: true }, timeout: remaining }).then(
         (value) => {
           clearTimeout(timer);
-          const json = typeof value === 'string' && value.startsWith(this.#token);
-          resolve(json ? new JsonText(value.slice(this.#token.length + 1)) : value);
+          if (typeof value !== 'string' || !value.startsWith(this.#token)) return resolve(value);
+          const rest = value.slice(this.#token.length + 1);
+          if (value.charAt(this.#token.length) === 'f') reject(new WeftError('ERR_SNIPPET_RUNTIME', { reason: rest }));
+          else resolve(new JsonText(rest));
         },
         (thrown: unknown) => {
           clearTimeout(timer);
@@ -154,7 +157,8 @@ export class IsolatedSnippet {
       });
       module.evaluateSync({ timeout: timeoutMs });
       const exported = module.namespace.getSync('default', { reference: true }) as ivm.Reference | undefined;
-      remote('bind').applySync(undefined, [exported?.derefInto()], { timeout: timeoutMs });
+      const bound = remote('bind').applySync(undefined, [exported?.derefInto()], { timeout: timeoutMs, result: { copy: true } });
+      if (typeof bound === 'string') throw new Error(this.#token + bound.slice(this.#token.length + 1));
       return { isolate, call: remote('call'), callError: remote('callError'), callJson: remote('callJson'), wait: remote('wait'), cancel: remote('cancel') };
     } catch (thrown) {
       throw this.#compileError(thrown, isolate);

@@ -32,7 +32,7 @@ const RESTART_MAX_MS = 5000;
  * with the first compile and stop when the last program closes. A child that dies (a snippet
  * that V8 cannot stop aborts it) fails only its own in-flight calls, is replaced at once, and
  * the live snippets are compiled in the replacement before any call reaches it (the pipe keeps
- * order). A watchdog kills a child that holds calls and has not answered for longer than the
+ * order). A watchdog kills a child that holds calls or compiles and has not answered for longer than the
  * largest snippet timeout plus slack. In-flight calls are not retried elsewhere: the crash may
  * have been theirs.
  */
@@ -40,6 +40,8 @@ export class ProcessSandbox implements SnippetSandbox {
   readonly isolation = 'process';
   readonly #size: number;
   readonly #snippets = new Map<number, SnippetSource>();
+  /** Snippets whose compile has not answered yet: a replacement child does not replay them. */
+  readonly #compiling = new Set<number>();
   #workers: SandboxWorker[] = [];
   readonly #closing = new Set<Promise<void>>();
   #nextSnippet = 0;
@@ -63,11 +65,14 @@ export class ProcessSandbox implements SnippetSandbox {
     const id = ++this.#nextSnippet;
     this.#snippets.set(id, source);
     if (this.#workers.length === 0) this.#start();
+    this.#compiling.add(id);
     try {
       await Promise.all(this.#workers.map((worker) => worker.compile(id, source)));
     } catch (error) {
       this.#drop(id);
       throw error;
+    } finally {
+      this.#compiling.delete(id);
     }
     return new ProcessProgram(this, id);
   }
@@ -122,10 +127,16 @@ export class ProcessSandbox implements SnippetSandbox {
     this.#workers = [];
   }
 
-  /** A new child with every live snippet queued for compiling first. */
+  /**
+   * A new child with every compiled snippet queued for compiling first. A compile still in
+   * flight is not replayed: it was sent to the child that died too, so it fails anyway, and it
+   * may be what killed that child (a top-level `Map` bomb would take the replacement down too).
+   */
   #worker(delayMs: number): SandboxWorker {
     const worker = new SandboxWorker(CHILD_ENTRY, { ready: () => (this.#failedStarts = 0), exited: (dead) => this.#replace(dead) }, delayMs);
-    for (const [id, source] of this.#snippets) worker.compile(id, source).catch(() => {}); // a failure is replayed to the calls
+    for (const [id, source] of this.#snippets) {
+      if (!this.#compiling.has(id)) worker.compile(id, source).catch(() => {}); // a failure is replayed to the calls
+    }
     return worker;
   }
 

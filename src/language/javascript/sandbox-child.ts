@@ -3,13 +3,15 @@
  * from src/ or dist/). It holds one IsolatedSnippet per compiled snippet and answers the
  * engine's frames on fd 3 (sandbox-protocol.ts): each incoming frame is run through in order
  * and its synchronous results go back as one frame; async results follow in later frames. It
- * exits when the engine closes the pipe or dies (EOF), and ignores SIGINT/SIGTERM sent to the
+ * exits when the engine closes the pipe or dies (EOF, or exitWithParent when a snippet holds
+ * the main thread), and ignores SIGINT/SIGTERM sent to the
  * terminal's process group so the engine can finish in-flight calls while it shuts down.
  * A crash here (V8 aborts on some out-of-memory paths) is the engine's to report and repair.
  */
 import { Socket } from 'node:net';
 import type { ErrorView } from './error-view.ts';
 import { encodeFrame } from './encode-frame.ts';
+import { exitWithParent } from './exit-with-parent.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 import { IsolatedSnippet } from './isolated-snippet.ts';
 import { JsonText } from './json-text.ts';
@@ -111,5 +113,6 @@ channel.on('close', () => process.exit(0));
 channel.on('error', () => process.exit(0));
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
+exitWithParent();
 outbox.push([Op.ready]);
 flush();

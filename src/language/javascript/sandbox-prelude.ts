@@ -9,11 +9,14 @@
  *   sends JSON-safe payloads so, which spares its child a decode and a copy) and answers
  *   `token + 'j' + JSON` when the result is JSON-exact (no bigint, Uint8Array, NaN, ±Infinity
  *   or -0), the plain result otherwise;
- * - a thrown value, or a returned Error, becomes an Error whose message is `token` + the text
- *   (a non-Error's own text: a string as it is, anything else as JSON), so the host tells the
- *   snippet's failures from isolated-vm's own (timeout, disposal, copy);
+ * - a thrown value, or a returned Error, is *returned* as `token + 'f' + text` (an Error's
+ *   message, a string as it is, anything else as JSON), and so is a failed `bind`. Nothing the
+ *   snippet threw ever leaves the isolate as a thrown value: isolated-vm copies a thrown object
+ *   after the call's timeout has ended, reading its `message` and `stack`, so a getter or an
+ *   `Error.prepareStackTrace` of the snippet's would run there without any limit;
  * - a thenable result is parked under an id and `call` returns `token + 'a' + id`; the host then
- *   awaits `wait(id)` and may `cancel(id)` when its deadline passes;
+ *   awaits `wait(id)` (whose promise never rejects: it resolves with a result or a failure as
+ *   above) and may `cancel(id)` when its deadline passes;
  * - results become plain data (DESIGN.md §2): undefined, functions and symbols are dropped from
  *   objects and are null in lists (as JSON does), Date → ISO string, Map → object, Set → list,
  *   other byte views and ArrayBuffer → Uint8Array, RegExp → string, a nested Error →
@@ -32,12 +35,14 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
   const objectPrototype = Object.prototype, uint8Prototype = Uint8Array.prototype;
   const MAX_DEPTH = 1000;
   const pending = Object.create(null), cancels = Object.create(null);
+  /** What plain() throws for a result nested too deep; compared by identity, so a snippet cannot forge it. */
+  const TOO_DEEP = Object.freeze(Object.create(null));
   let fn, next = 0;
   /** Cleared by plain() when the value it walks has something JSON would not carry exactly. */
   let exact = true;
 
-  class Failure extends ErrorCtor {}
   function text(thrown) {
+    if (thrown === TOO_DEEP) return 'the result is nested more than ' + MAX_DEPTH + ' levels deep (or has a cycle)';
     try {
       if (thrown instanceof ErrorCtor) return StringCtor(thrown.message);
       if (typeof thrown === 'string') return thrown;
@@ -47,7 +52,10 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
       try { return StringCtor(thrown); } catch (_) { return 'a value that cannot be shown as text'; }
     }
   }
-  function fail(thrown) { return thrown instanceof Failure ? thrown : new Failure(token + text(thrown)); }
+  /** The failure reply; text() never throws, and a text too long to prefix gets a short one. */
+  function fail(thrown) {
+    try { return token + 'f' + text(thrown); } catch (_) { return token + 'f' + 'the error message is too long to show'; }
+  }
   function put(object, key, value) {
     if (key === '__proto__') defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
     else object[key] = value;
@@ -62,7 +70,7 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
       case 'bigint': exact = false; return value;
       default: return value;
     }
-    if (depth > MAX_DEPTH) throw new Failure(token + 'the result is nested more than ' + MAX_DEPTH + ' levels deep (or has a cycle)');
+    if (depth > MAX_DEPTH) throw TOO_DEEP;
     if (isArray(value)) return plainList(value, depth);
     const proto = getPrototypeOf(value);
     if (proto === objectPrototype || proto === null) return plainObject(value, depth);
@@ -121,7 +129,7 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
   }
 
   function settle(value, json) {
-    if (value instanceof ErrorCtor) throw fail(value);
+    if (value instanceof ErrorCtor) return fail(value);
     exact = true;
     let out = plain(value, 0);
     if (out === undefined) out = null;
@@ -131,10 +139,10 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
   }
   function defer(thenable, json) {
     const id = ++next;
-    pending[id] = new PromiseCtor((resolve, reject) => {
-      cancels[id] = reject;
-      const done = (value) => { delete cancels[id]; try { resolve(settle(value, json)); } catch (thrown) { reject(fail(thrown)); } };
-      const failed = (reason) => { delete cancels[id]; reject(fail(reason)); };
+    pending[id] = new PromiseCtor((resolve) => {
+      cancels[id] = resolve;
+      const done = (value) => { delete cancels[id]; try { resolve(settle(value, json)); } catch (thrown) { resolve(fail(thrown)); } };
+      const failed = (reason) => { delete cancels[id]; resolve(fail(reason)); };
       try { thenable.then(done, failed); } catch (thrown) { failed(thrown); }
     });
     return token + 'a' + id;
@@ -145,7 +153,7 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
       if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function') return defer(result, json);
       return settle(result, json);
     } catch (thrown) {
-      throw fail(thrown);
+      return fail(thrown);
     }
   }
   function errorView(view) {
@@ -157,13 +165,14 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
 
   return {
     bind(value) {
-      if (typeof value !== 'function') throw new Failure(token + 'the module must export a function as default (export default function (input) { … }), not ' + (value === null ? 'null' : typeof value));
+      if (typeof value !== 'function') return token + 'f' + 'the module must export a function as default (export default function (input) { … }), not ' + (value === null ? 'null' : typeof value);
       fn = value;
+      return null;
     },
     call(input) { return run(input, false); },
     callError(view) { return run(errorView(view), false); },
     callJson(text) { return run(parse(text), true); },
     wait(id) { const promise = pending[id]; delete pending[id]; return promise; },
-    cancel(id) { const reject = cancels[id]; if (reject !== undefined) { delete cancels[id]; reject(new Failure(token + 'cancelled')); } },
+    cancel(id) { const resolve = cancels[id]; if (resolve !== undefined) { delete cancels[id]; resolve(token + 'f' + 'cancelled'); } },
   };
 })`;

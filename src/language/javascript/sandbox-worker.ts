@@ -78,9 +78,9 @@ export class SandboxWorker {
     return this.#calls.size;
   }
 
-  /** Milliseconds since the child last answered, while calls wait on it (0 when idle). */
+  /** Milliseconds since the child last answered, while calls or compiles wait on it (0 when idle). */
   stalledFor(now: number): number {
-    return this.#calls.size === 0 ? 0 : now - this.#lastProgress;
+    return this.#calls.size + this.#compiles.size === 0 ? 0 : now - this.#lastProgress;
   }
 
   compile(id: number, source: SnippetSource): Promise<void> {

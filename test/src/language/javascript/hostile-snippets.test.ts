@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javascriptLanguages, WeftError, type CompileOptions, type Program } from '../../../../src/index.ts';
+import { within } from '../../../harness/wait.ts';
 
 /** Small limits keep the bombs quick: 16 MiB of heap, 500 ms per call. */
 const LIMITS = { memoryMb: 16, timeoutMs: 500 } as const;
@@ -92,6 +93,34 @@ for (const isolation of ['process', 'in-process'] as const) {
       }
     });
 
+    it('fails a thrown value whose copy would run snippet code (prepareStackTrace, a name getter) within its timeout', async () => {
+      const runtime = { code: 'ERR_SNIPPET_RUNTIME', category: 'internal' };
+      for (const [source, expected] of [
+        ['Error.prepareStackTrace = () => { for (;;) {} }; export default () => { throw new Error("x") }', runtime],
+        ['Object.defineProperty(Error.prototype, "name", { get() { for (;;) {} } }); export default () => { throw new Error("x") }', runtime],
+        ['Error.prepareStackTrace = () => { for (;;) {} }; export default async () => { await null; throw new Error("x") }', runtime],
+        // Its text is read inside the call, so the loop is the call's own and hits the timeout.
+        ['export default () => { throw { get message() { for (;;) {} }, get stack() { for (;;) {} } } }', { code: 'ERR_SNIPPET_TIMEOUT', category: 'deadline exceeded' }],
+      ] as const) {
+        const program = await expectContained(source, expected);
+        await program.close?.();
+      }
+      const started = performance.now();
+      await expect(Promise.resolve().then(() => javascript.compile('Error.prepareStackTrace = () => { for (;;) {} }; export default 5'))).rejects.toMatchObject({ code: 'ERR_SNIPPET_COMPILE' });
+      expect(performance.now() - started).toBeLessThan(LIMITS.timeoutMs + SLACK_MS);
+    });
+
+    it("never shows a snippet the host's failure token (it could forge replies with it)", async () => {
+      const program = await javascript.compile([
+        'let seen = 0;',
+        'Error.prepareStackTrace = (error) => { if (String(error.message).charCodeAt(0) === 0) seen++; return "stack"; };',
+        'export default (input) => { if (input === "throw") throw new Error("boom"); return seen }',
+      ].join('\n'));
+      expect((await fails(program, 'throw')).error.code).toBe('ERR_SNIPPET_RUNTIME');
+      expect(await program.run('count')).toBe(0);
+      await program.close?.();
+    });
+
     it('contains prototype pollution to the polluting snippet', async () => {
       const program = await javascript.compile('export default () => { Object.prototype.isAdmin = true; Array.prototype.push = null; Function.prototype.call = null; return ({}).isAdmin }');
       expect(await program.run(null)).toBe(true);
@@ -129,4 +158,33 @@ describe('hostile snippets that crash V8 (process isolation only)', () => {
       await program.close?.();
     });
   }
+});
+
+describe('hostile snippets at load time (process isolation only)', () => {
+  const [javascript] = javascriptLanguages({ isolation: 'process', processes: 1, limits: LIMITS });
+  let healthy: Program;
+  beforeAll(async () => {
+    healthy = await javascript.compile('export default (input) => ({ ok: input })');
+  });
+  afterAll(async () => {
+    await healthy?.close?.();
+    await javascript.close();
+  });
+
+  it('kills a child stuck copying a top-level throw (watchdog) and fails the compile as a crash', async () => {
+    const started = performance.now();
+    const compiling = Promise.resolve().then(() => javascript.compile('throw { get message() { for (;;) {} } }; export default () => 1'));
+    await expect(within(compiling, 10_000)).rejects.toMatchObject({ code: 'ERR_SANDBOX_CRASHED' });
+    expect(performance.now() - started).toBeLessThan(LIMITS.timeoutMs + 2000 + 1000 + SLACK_MS);
+    expect(await within(Promise.resolve(healthy.run(1)), 10_000)).toEqual({ ok: 1 });
+  });
+
+  it('does not replay a compile that crashed its child on the replacement', async () => {
+    const bomb = 'const map = new Map(); for (let i = 0; ; i++) map.set(i, { i }); export default () => 1';
+    await expect(within(Promise.resolve().then(() => javascript.compile(bomb, { timeoutMs: 10_000 })), 15_000)).rejects.toMatchObject({ code: 'ERR_SANDBOX_CRASHED' });
+    const [replacement] = javascript.sandbox.processIds;
+    const replies = await within(Promise.all(Array.from({ length: 8 }, (_, i) => healthy.run(i))), 10_000);
+    expect(replies).toEqual(Array.from({ length: 8 }, (_, i) => ({ ok: i })));
+    expect(javascript.sandbox.processIds).toEqual([replacement]);
+  });
 });

@@ -180,4 +180,10 @@ describe('javascript snippets in process (trusted mode)', () => {
     await program.close?.();
     expect(() => program.run(null)).toThrow(expect.objectContaining({ code: 'ERR_SANDBOX_CLOSED' }));
   });
+
+  it('refuses compiles after the sandbox closed with ERR_SANDBOX_CLOSED, as the process sandbox does', async () => {
+    const [closed] = javascriptLanguages({ isolation: 'in-process' });
+    await closed.close();
+    expect(() => closed.compile('export default () => 1')).toThrow(expect.objectContaining({ code: 'ERR_SANDBOX_CLOSED' }));
+  });
 });

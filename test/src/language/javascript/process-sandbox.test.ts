@@ -96,8 +96,12 @@ describe('the process sandbox', () => {
     await expect(Promise.resolve().then(() => javascript.compile('export default () => 1'))).rejects.toMatchObject({ code: 'ERR_SANDBOX_CLOSED' });
   });
 
-  it('leaves no child behind when the engine dies', async () => {
-    const engine = spawn(process.execPath, [ENGINE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  it('leaves no child behind when the engine dies, even children busy in a snippet', async () => {
+    for (const mode of ['idle', 'busy']) await engineDies(mode);
+  });
+
+  async function engineDies(mode: string): Promise<void> {
+    const engine = spawn(process.execPath, [ENGINE, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const line = await within(new Promise<string>((resolve) => engine.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))), 15_000);
       const pids = JSON.parse(line) as number[];
@@ -108,5 +112,5 @@ describe('the process sandbox', () => {
     } finally {
       engine.kill('SIGKILL');
     }
-  });
+  }
 });
