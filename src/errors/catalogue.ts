@@ -163,6 +163,11 @@ export const catalogue = {
     message: 'cel expression went over its cost limit of {limit}',
     hint: 'The expression ranges over too much data (nested macros on big lists, cel.bind of big values); simplify it, or raise the cel costLimit (docs/languages/cel.md).',
   },
+  ERR_CEL_PATTERN: {
+    category: 'invalid argument',
+    message: 'cel matches got an invalid pattern: {reason}',
+    hint: 'The pattern matches was given at run time (from the payload) is not RE2 syntax (no lookaround, no backreferences); fix the pattern or check it before calling matches.',
+  },
   ERR_CONDITION_NOT_BOOL: {
     category: 'internal',
     message: 'condition {field} gave {type}, not a bool',

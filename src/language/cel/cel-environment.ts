@@ -1,13 +1,15 @@
 import { Environment, EvaluationError } from '@marcbachmann/cel-js';
 import { registerErrorType } from './cel-error-value.ts';
 import { registerNumericOverloads } from './numeric-overloads.ts';
+import { compilePattern } from './pattern-cache.ts';
 
 /**
  * The CEL environment of weft's `cel` language: one variable, `self` (dynamic: the payload),
  * so any other identifier is a compile error (uniflow §9.1); optional chaining (`self.?x`)
  * on; mixed-type list and map literals allowed (`{"status": 400, "body": self}`), as JSON
  * has them; int/double mixed arithmetic; the `error` type of error payloads; and
- * `replace`/`charAt` from cel-go's string extension, which the library lacks. Building one
+ * `replace`/`charAt` from cel-go's string extension and the global `matches(s, p)` of the CEL
+ * spec, which the library lacks (both `matches` forms run on RE2: see re2-matches.ts). Building one
  * is costly (the library's own advice): make it once per language instance, not per spec.
  */
 export function createCelEnvironment(): Environment {
@@ -29,7 +31,18 @@ function registerStringExtensions(environment: Environment): void {
     .registerFunction('string.replace(string, string, int): string', (text: string, from: string, to: string, limit: bigint) =>
       replaceSome(text, from, to, limit),
     )
-    .registerFunction('string.charAt(int): string', (text: string, index: bigint) => charAt(text, index));
+    .registerFunction('string.charAt(int): string', (text: string, index: bigint) => charAt(text, index))
+    .registerFunction('matches(string, string): bool', matchesOnce);
+}
+
+/**
+ * The global `matches(text, pattern)` for type checking. bindMatches replaces the handler of
+ * every call it finds with a cached, cost-charged one; this fallback is RE2 all the same.
+ */
+function matchesOnce(text: string, pattern: string): boolean {
+  const compiled = compilePattern(pattern);
+  if (typeof compiled === 'string') throw new EvaluationError({ code: 'invalid_regular_expression', message: `invalid regular expression: ${compiled}` });
+  return compiled.test(text);
 }
 
 /** cel-go's `replace(old, new, n)`: at most n replacements, all of them when n is negative. */

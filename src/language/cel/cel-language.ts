@@ -4,6 +4,7 @@ import type { Language } from '../language.ts';
 import { createCelEnvironment } from './cel-environment.ts';
 import { CelProgram } from './cel-program.ts';
 import { celReason } from './cel-reason.ts';
+import { PatternCache } from './pattern-cache.ts';
 
 /**
  * The default cost limit of one evaluation (see CostGuard). Measured here, 10^6 units of nested
@@ -14,19 +15,22 @@ export const DEFAULT_CEL_COST_LIMIT = 100_000;
 
 /** Options of the `cel` language. */
 export interface CelLanguageOptions {
-  /** Cost units one evaluation may spend (elements ranged over by macros, sizes bound by cel.bind). */
+  /** Cost units one evaluation may spend (elements ranged over by macros, sizes bound by cel.bind, `matches` work). */
   readonly costLimit?: number;
 }
 
 /**
  * Makes the `cel` language (DESIGN.md §4) on @marcbachmann/cel-js: `compile` parses and
  * type-checks once, with `self` the only variable, and throws ERR_SNIPPET_COMPILE (with line
- * and column) for bad code; the program evaluates synchronously. Each call makes a new
+ * and column) for bad code, including a literal `matches` pattern that is not RE2; the program
+ * evaluates synchronously. Each call makes a new
  * environment, so every runtime's registry owns its own.
  */
 export function celLanguage(options: CelLanguageOptions = {}): Language {
   const costLimit = options.costLimit ?? DEFAULT_CEL_COST_LIMIT;
   let environment: Environment | undefined;
+  // Dynamic `matches` patterns, compiled once while among the last few used by this registry.
+  const patterns = new PatternCache();
   return {
     name: 'cel',
     compile(code) {
@@ -40,7 +44,7 @@ export function celLanguage(options: CelLanguageOptions = {}): Language {
       }
       const checked = parsed.check();
       if (!checked.valid) throw compileError(checked.error, code);
-      return new CelProgram(parsed, code, costLimit);
+      return new CelProgram(parsed, code, costLimit, patterns);
     },
   };
 }

@@ -1,16 +1,19 @@
-import type { ParseResult } from '@marcbachmann/cel-js';
+import { EvaluationError, type ParseResult } from '@marcbachmann/cel-js';
 import { WeftError } from '../../errors/index.ts';
 import type { Program } from '../language.ts';
 import { CelErrorValue } from './cel-error-value.ts';
 import { celReason } from './cel-reason.ts';
 import { CostGuard } from './cost-guard.ts';
+import type { PatternCache } from './pattern-cache.ts';
+import { bindMatches } from './re2-matches.ts';
 import { toPlain } from './to-plain.ts';
 
 /**
  * One compiled, type-checked CEL expression. `run` is synchronous: it evaluates with `self` =
  * the payload (an error payload as a CelErrorValue) and returns a plain JS value (toPlain).
  * A failed evaluation throws ERR_SNIPPET_RUNTIME with the library's reason, and going over the
- * cost limit ERR_CEL_COST_LIMIT. Per call it allocates only what the library needs (its root
+ * cost limit ERR_CEL_COST_LIMIT; an invalid `matches` pattern from the payload is ERR_CEL_PATTERN
+ * (re2-matches.ts: `matches` runs on RE2, in linear time). Per call it allocates only what the library needs (its root
  * context) and what the result conversion copies; the variables object is reused.
  */
 export class CelProgram implements Program {
@@ -18,15 +21,19 @@ export class CelProgram implements Program {
   readonly #code: string;
   /** The variables of an evaluation, reused: evaluation is synchronous and never re-entered. */
   readonly #variables: { self: unknown } = { self: null };
-  /** Undefined when the expression has nothing to charge (no macro, no bind). */
+  /** Undefined when the expression has nothing to charge (no macro, no bind, no `matches`). */
   readonly #guard: CostGuard | undefined;
 
-  /** `parsed` must already be type-checked (so the library skips checking on every call). */
-  constructor(parsed: ParseResult, code: string, costLimit: number) {
+  /**
+   * `parsed` must already be type-checked (so the library skips checking on every call).
+   * Throws ERR_SNIPPET_COMPILE when a literal `matches` pattern is not valid RE2.
+   */
+  constructor(parsed: ParseResult, code: string, costLimit: number, patterns: PatternCache) {
     this.#evaluate = parsed;
     this.#code = code;
     const guard = new CostGuard(costLimit);
-    this.#guard = guard.instrument(parsed.ast) ? guard : undefined;
+    const matches = bindMatches(parsed.ast, guard, patterns);
+    this.#guard = guard.instrument(parsed.ast) || matches ? guard : undefined;
   }
 
   run(input: unknown): unknown {
@@ -49,6 +56,9 @@ export class CelProgram implements Program {
   #failure(thrown: unknown): WeftError {
     const guard = this.#guard;
     if (guard?.exceeded === true) return new WeftError('ERR_CEL_COST_LIMIT', { limit: guard.limit });
+    if (thrown instanceof EvaluationError && thrown.code === 'invalid_regular_expression') {
+      return new WeftError('ERR_CEL_PATTERN', { reason: celReason(thrown, this.#code) }, { cause: thrown });
+    }
     return new WeftError('ERR_SNIPPET_RUNTIME', { reason: celReason(thrown, this.#code) }, { cause: thrown });
   }
 }

@@ -66,6 +66,12 @@ export class CostGuard {
     return this.spent > this.limit;
   }
 
+  /** Charges `units` of work about to be done; throws `costExceeded` once over the limit. */
+  charge(units: number): void {
+    this.spent += units;
+    if (this.spent > this.limit) throw costExceeded;
+  }
+
   /** Wraps the costed nodes under `root`; false when there are none (nothing to reset). */
   instrument(root: unknown): boolean {
     let found = false;
