@@ -5,7 +5,7 @@ import type { PreparedSpec } from '../prepare-spec.ts';
 import type { SpecFilter } from '../spec-store.ts';
 import { writeSpecs, type SpecChange, type WriteMode } from '../write-specs.ts';
 import { mongoStoreError } from './mongo-store-error.ts';
-import { PrefetchedTable } from './prefetched-table.ts';
+import { PrefetchedSpecs } from '../prefetched-specs.ts';
 import { fromDocument, toDocument, type SpecDocument } from './spec-document.ts';
 import { prefetchQuery, specQuery } from './spec-query.ts';
 
@@ -63,7 +63,7 @@ export class MongoSpecs {
         return await this.#transaction(async (session) => {
           const query = prefetchQuery(specs);
           const found = query === undefined ? [] : await this.#collection.find(query, { session }).toArray();
-          const changes = writeSpecs(mode, specs, new PrefetchedTable(found.map((document) => fromDocument(document))));
+          const changes = writeSpecs(mode, specs, new PrefetchedSpecs(found.map((document) => fromDocument(document))));
           written = changes.map((change) => change.spec);
           if (changes.length > 0) await this.#apply(changes, session);
           return written;

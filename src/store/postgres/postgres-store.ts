@@ -15,7 +15,7 @@ import { ensureSchema } from './postgres-schema.ts';
 import { PostgresSpecs } from './postgres-specs.ts';
 import type { PostgresStoreOptions } from './postgres-store-options.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
-import { StagedSpecs } from './staged-specs.ts';
+import { PrefetchedSpecs } from '../prefetched-specs.ts';
 import { silentStoreLogger } from './store-logger.ts';
 import { transaction } from './transaction.ts';
 
@@ -176,7 +176,7 @@ export class PostgresStore implements SpecStore {
     await this.#feed.subscribed();
     const written = await transaction(this.#pool, async (client) => {
       const head = await this.#log.lock(client);
-      const changes = writeSpecs(mode, specs, new StagedSpecs(await this.#specs.lookup(client, specs)));
+      const changes = writeSpecs(mode, specs, new PrefetchedSpecs(await this.#specs.lookup(client, specs)));
       await this.#specs.apply(client, changes);
       await this.#log.append(client, head, changes);
       return changes.map((change) => change.spec);

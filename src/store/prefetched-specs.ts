@@ -1,18 +1,25 @@
-import type { StoredSpec } from '../../spec/index.ts';
-import type { SpecChange, SpecTable } from '../write-specs.ts';
+import type { StoredSpec } from '../spec/index.ts';
+import type { SpecChange, SpecTable } from './write-specs.ts';
 
 /**
- * The SpecTable of one PostgreSQL write: `writeSpecs` is synchronous, so the store first reads
- * (under the write lock) every row the call can touch — the ids and the (namespace, name)
- * pairs its specs carry — and this table answers from them, seeing the call's own `put`s.
- * `put` only stages: the store writes the changes `writeSpecs` returns in a few statements.
+ * The SpecTable of one write on a networked store (PostgreSQL, MongoDB): `writeSpecs` is
+ * synchronous, so the store first reads every stored spec the call can touch (its ids and its
+ * (namespace, name) pairs, under the store's write lock or in its transaction) and this table
+ * answers from them, seeing the call's own `put`s. `put` only stages: the store writes the
+ * changes afterwards (they are also kept here, in call order).
  */
-export class StagedSpecs implements SpecTable {
+export class PrefetchedSpecs implements SpecTable {
   readonly #byId = new Map<string, StoredSpec>();
   readonly #byName = new Map<string, string>();
+  readonly #changes: SpecChange[] = [];
 
-  constructor(rows: readonly StoredSpec[]) {
-    for (const spec of rows) this.#index(spec);
+  constructor(specs: Iterable<StoredSpec>) {
+    for (const spec of specs) this.#index(spec);
+  }
+
+  /** The changes `put` so far, in call order. */
+  get changes(): readonly SpecChange[] {
+    return this.#changes;
   }
 
   byId(id: string): StoredSpec | undefined {
@@ -30,6 +37,7 @@ export class StagedSpecs implements SpecTable {
       this.#byName.delete(nameKey(previous.namespace, previous.name));
     }
     this.#index(change.spec);
+    this.#changes.push(change);
   }
 
   #index(spec: StoredSpec): void {
