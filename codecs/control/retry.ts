@@ -3,7 +3,7 @@ import {
   catalogue, defineKind, errorMatches, InOutNode, Packet, WeftError,
   type Problem, type Process, type Reply,
 } from '../../src/index.ts';
-import { abortableDelay, MAX_DELAY_MS } from '../_shared/abortable-delay.ts';
+import { abortableDelay, delayProblem } from '../_shared/abortable-delay.ts';
 import { isCategory } from '../_shared/categories.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
 
@@ -110,9 +110,8 @@ function validate(spec: RetrySpec): Problem[] {
   }
   for (const field of ['delay', 'maxDelay'] as const) {
     const value = spec[field];
-    if (value !== undefined && durationMs(value) > MAX_DELAY_MS) {
-      problems.push({ path: field, code: 'ERR_SPEC_INVALID', message: 'must be at most 2147483647 ms (about 24 days)' });
-    }
+    const problem = value === undefined ? undefined : delayProblem(field, value);
+    if (problem !== undefined) problems.push(problem);
   }
   (spec.retryOn ?? []).forEach((wanted, index) => {
     if (wanted !== '*' && !isCategory(wanted) && !Object.hasOwn(catalogue, wanted)) {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineKind, OneToOneNode, Packet, WeftError, type Problem, type Process } from '../../src/index.ts';
-import { abortableDelay, MAX_DELAY_MS } from '../_shared/abortable-delay.ts';
+import { abortableDelay, delayProblem } from '../_shared/abortable-delay.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
 
 /** The kind name. */
@@ -36,11 +36,8 @@ function validate(spec: { duration?: string | number; interval?: string | number
     const message = spec.duration === undefined ? 'give duration (or interval)' : 'give duration or interval, not both';
     return [{ path: 'duration', code: 'ERR_SPEC_INVALID', message }];
   }
-  const field = spec.duration === undefined ? 'interval' : 'duration';
-  if (durationMs((spec.duration ?? spec.interval)!) > MAX_DELAY_MS) {
-    return [{ path: field, code: 'ERR_SPEC_INVALID', message: 'must be at most 2147483647 ms (about 24 days)' }];
-  }
-  return [];
+  const problem = delayProblem(spec.duration === undefined ? 'interval' : 'duration', (spec.duration ?? spec.interval)!);
+  return problem === undefined ? [] : [problem];
 }
 
 /** `sleep`: delay a packet. */
