@@ -1,4 +1,7 @@
-import { IndexedOutNode, indexOfPort, Packet, WeftError, type OutPort, type Process, type Reply } from '../../src/index.ts';
+import {
+  indexOfPort, InPort, OutPort, Packet, WeftError,
+  type Node, type PacketReceiver, type Process, type Reply,
+} from '../../src/index.ts';
 import type { Condition, Verdict } from './condition.ts';
 
 /** One condition and the `out[N]` index its packets go to. */
@@ -24,34 +27,41 @@ const NO_MATCH = -1;
  * error to `error` and stops there. Synchronous conditions keep the whole call synchronous;
  * no arrays or closures are made per packet.
  */
-export class BranchNode extends IndexedOutNode {
+export class BranchNode implements Node, PacketReceiver {
+  readonly inPort: InPort;
+  readonly errorPort = new OutPort('error');
+  readonly #outs: OutPort[] = [];
   readonly #branches: readonly Branch[];
   readonly #otherwise: number;
   readonly #ports: number | undefined;
 
   constructor(branches: readonly Branch[], options: BranchOptions = {}) {
-    super();
     this.#branches = branches;
     this.#otherwise = options.otherwise ?? NO_MATCH;
     this.#ports = options.ports;
-    for (const branch of branches) this.outAt(branch.port);
-    if (this.#otherwise !== NO_MATCH) this.outAt(this.#otherwise);
+    for (const branch of branches) this.#out(branch.port);
+    if (this.#otherwise !== NO_MATCH) this.#out(this.#otherwise);
+    this.inPort = new InPort('in', this);
   }
 
-  /** `out[N]` up to the node's number of ports, when it has one (`if`: out[0], out[1]). */
-  override out(name: string): OutPort | undefined {
+  in(name: string): InPort | undefined {
+    return name === 'in' ? this.inPort : undefined;
+  }
+
+  out(name: string): OutPort | undefined {
+    if (name === 'error') return this.errorPort;
     const index = indexOfPort(name, 'out');
-    if (index !== undefined && this.#ports !== undefined && index >= this.#ports) return undefined;
-    return super.out(name);
+    if (index === undefined || (this.#ports !== undefined && index >= this.#ports)) return undefined;
+    return this.#out(index);
   }
 
-  override async close(): Promise<void> {
-    await super.close();
+  async close(): Promise<void> {
+    this.inPort.close();
     await Promise.all(this.#branches.map((branch) => branch.condition.close()));
   }
 
   /** Routes a packet of the `in` port (called by the port). */
-  override receive(process: Process, packet: Packet): Reply {
+  receive(process: Process, packet: Packet): Reply {
     const choice = this.#choose(packet.payload, 0);
     return typeof choice === 'number' || choice instanceof WeftError
       ? this.#send(process, packet, choice)
@@ -76,6 +86,10 @@ export class BranchNode extends IndexedOutNode {
 
   #send(process: Process, packet: Packet, choice: number | WeftError): Reply {
     if (choice instanceof WeftError) return this.errorPort.write(process, new Packet(choice));
-    return choice === NO_MATCH ? packet : this.outs[choice]!.write(process, packet);
+    return choice === NO_MATCH ? packet : this.#outs[choice]!.write(process, packet);
+  }
+
+  #out(index: number): OutPort {
+    return (this.#outs[index] ??= new OutPort(`out[${index}]`));
   }
 }

@@ -1,5 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { defineKind, IndexedOutNode, Packet, type Process, type Reply } from '../../src/index.ts';
+import {
+  defineKind, indexOfPort, InPort, OutPort, Packet,
+  type Node, type PacketReceiver, type Process, type Reply,
+} from '../../src/index.ts';
 
 /** The kind name. */
 export const kind = 'pipe';
@@ -17,19 +20,33 @@ export const schema = Type.Object({});
  * reply (nothing came back to continue with) ends the pipe with `None`. With two ports this
  * is "call a subroutine on out[0], continue on out[1] with its result".
  */
-export class PipeNode extends IndexedOutNode {
-  constructor() {
-    super();
-    this.outAt(0);
+export class PipeNode implements Node, PacketReceiver {
+  readonly inPort = new InPort('in', this);
+  readonly errorPort = new OutPort('error');
+  readonly #outs: OutPort[] = [new OutPort('out[0]')];
+
+  in(name: string): InPort | undefined {
+    return name === 'in' ? this.inPort : undefined;
+  }
+
+  out(name: string): OutPort | undefined {
+    if (name === 'error') return this.errorPort;
+    const index = indexOfPort(name, 'out');
+    if (index === undefined) return undefined;
+    return (this.#outs[index] ??= new OutPort(`out[${index}]`));
+  }
+
+  close(): void {
+    this.inPort.close();
   }
 
   /** Starts the pipe with a packet of the `in` port (called by the port). */
-  override receive(process: Process, packet: Packet): Reply {
+  receive(process: Process, packet: Packet): Reply {
     return this.#call(process, 0, packet);
   }
 
   #call(process: Process, index: number, packet: Packet): Reply {
-    const reply = this.outs[index]!.write(process, packet);
+    const reply = this.#outs[index]!.write(process, packet);
     if (reply instanceof Packet) return this.#next(process, index, reply);
     return reply.then((settled) => this.#next(process, index, settled));
   }
@@ -37,8 +54,8 @@ export class PipeNode extends IndexedOutNode {
   #next(process: Process, index: number, reply: Packet): Reply {
     if (reply === Packet.None) return reply;
     if (reply.payload instanceof Error) return this.errorPort.write(process, reply);
-    for (let next = index + 1; next < this.outs.length; next++) {
-      if ((this.outs[next]?.links.length ?? 0) > 0) return this.#call(process, next, reply);
+    for (let next = index + 1; next < this.#outs.length; next++) {
+      if ((this.#outs[next]?.links.length ?? 0) > 0) return this.#call(process, next, reply);
     }
     return reply;
   }

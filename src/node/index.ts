@@ -1,6 +1,5 @@
 export type { Node } from './node.ts';
 export { InOutNode } from './in-out-node.ts';
-export { IndexedOutNode } from './indexed-out-node.ts';
 export { OneToOneNode, type Action } from './one-to-one.ts';
 export { OneToManyNode, type FanAction } from './one-to-many.ts';
 export { ManyToOneNode, type GatherAction } from './many-to-one.ts';
