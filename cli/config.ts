@@ -20,7 +20,8 @@ export const ConfigSchema = Type.Object(
     logLevel: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((level) => Type.Literal(level)), {
       description: 'Log level of `weft start` (WEFT_LOG_LEVEL, --log-level).',
     }),
-    drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
+    drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work, and a replaced node for its in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
+    processTimeoutMs: Type.Integer({ minimum: 0, description: 'The longest one request, message or tick may run before it is ended with ERR_PROCESS_DEADLINE; 0 for none (WEFT_PROCESS_TIMEOUT_MS).' }),
     sandbox: SandboxSchema,
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
@@ -32,13 +33,14 @@ export const ConfigSchema = Type.Object(
 /** Resolved configuration. */
 export type Config = Static<typeof ConfigSchema>;
 
-const DEFAULTS: Config = { store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, sandbox: 'process' };
+const DEFAULTS: Config = { store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process' };
 
 const ENV: Record<string, keyof Config> = {
   WEFT_STORE: 'store',
   WEFT_NAMESPACE: 'namespace',
   WEFT_LOG_LEVEL: 'logLevel',
   WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
+  WEFT_PROCESS_TIMEOUT_MS: 'processTimeoutMs',
   WEFT_SANDBOX: 'sandbox',
 };
 
@@ -50,7 +52,7 @@ export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
   const merged: Record<string, unknown> = { ...DEFAULTS, ...readConfigFile(io) };
   for (const [variable, key] of Object.entries(ENV)) {
     const value = io.env[variable];
-    if (value !== undefined && value !== '') merged[key] = key === 'drainTimeoutMs' ? Number(value) : value;
+    if (value !== undefined && value !== '') merged[key] = key === 'drainTimeoutMs' || key === 'processTimeoutMs' ? Number(value) : value;
   }
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
   // A namespace's own file settings beat the file's top level, never the environment or a flag.

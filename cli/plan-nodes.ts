@@ -1,17 +1,21 @@
 import { describeSpec, type PortLocation, type Spec, type StoredSpec } from '../src/index.ts';
 
 /** What a running engine of the namespace would do with one node when the plan is applied. */
-export type NodeEffectKind = 'start' | 'restart' | 'stop' | 'activate' | 'deactivate' | 'relink';
+export type NodeEffectKind = 'start' | 'restart' | 'stop' | 'relink';
 
 /** What happens to a listener's socket: kept across a restart, or opened, reopened, closed. */
 export type SocketEffect = 'kept' | 'reopened' | 'opened' | 'closed';
 
-/** One node a running engine would touch; `active` is its state afterwards. */
+/**
+ * One node a running engine would touch: `active` is whether it serves afterwards (every node
+ * but a stopped one), `unavailable` the link targets that would answer 503 (missing nodes).
+ */
 export interface NodeEffect {
   readonly node: string;
   readonly kind: string;
   readonly effect: NodeEffectKind;
   readonly active: boolean;
+  readonly unavailable: readonly string[];
   readonly reason: string;
   readonly socket?: SocketEffect;
 }
@@ -31,33 +35,31 @@ const SOCKET_DEFAULTS: Readonly<Record<string, unknown>> = { host: '0.0.0.0' };
 
 /**
  * Predicts the loader's work, as the symbol table does it: an updated spec is recompiled and
- * swapped (restart), a created one starts, a deleted one stops; a node is active only when its
- * link targets exist and are active (the greatest fixed point, as in `activeSet`), so the
- * others may activate or deactivate; a node linking to a replaced node is relinked, not
- * restarted. Port and compile problems are not predicted (validation catches most of them).
+ * swapped (restart), a created one starts, a deleted one stops; every node serves, and a link
+ * to a node that does not exist answers 503 (ERR_NODE_UNAVAILABLE), so a node whose targets
+ * are replaced, deleted or created is relinked, not restarted. Port and compile problems are not
+ * predicted (validation catches most of them).
  */
 export function planNodes(changes: NodeChanges): NodeEffect[] {
   const was = new Graph(changes.before);
   const will = new Graph(changes.after);
   const replaced = new Set<Spec>([...changes.created, ...changes.updated.map((entry) => entry.after)]);
   const effects: NodeEffect[] = [];
-  for (const spec of changes.created) {
-    effects.push(effect(spec, 'start', will, `created${will.why(spec)}`, socket(spec, false, will.active(spec))));
-  }
+  for (const spec of changes.created) effects.push(effect(spec, 'start', will, `created${will.why(spec)}`, socketOf(spec, 'opened')));
   for (const { before, after } of changes.updated) {
-    const [wasActive, isActive] = [was.active(before), will.active(after)];
     const fields = SOCKET_FIELDS[after.kind];
-    const kept = fields !== undefined && before.kind === after.kind && wasActive && isActive && sameFields(before, after, fields);
-    const socketEffect = kept ? 'kept' : socket(after, wasActive, isActive);
-    const note = kept ? `; keeps its socket (${fields.join(', ')} unchanged)` : socketEffect === 'reopened' ? '; its address changed: the socket is reopened' : '';
-    effects.push(effect(after, 'restart', will, `updated: recompiled, in-flight work ends on the old node${note}${will.why(after)}`, socketEffect));
+    const kept = fields !== undefined && before.kind === after.kind && sameFields(before, after, fields);
+    const note = kept ? `; keeps its socket (${fields.join(', ')} unchanged)` : fields !== undefined ? '; its address changed: the socket is reopened' : '';
+    effects.push(effect(after, 'restart', will, `updated: recompiled, in-flight work ends on the old node${note}${will.why(after)}`, socketOf(after, kept ? 'kept' : 'reopened')));
   }
-  for (const spec of changes.deleted) effects.push(effect(spec, 'stop', will, 'deleted', socket(spec, was.active(spec), false), false));
+  for (const spec of changes.deleted) effects.push({ ...effect(spec, 'stop', will, 'deleted', socketOf(spec, 'closed')), active: false, unavailable: [] });
   for (const spec of changes.after) {
     if (replaced.has(spec)) continue;
-    const [wasActive, isActive] = [was.active(spec), will.active(spec)];
-    if (wasActive && !isActive) effects.push(effect(spec, 'deactivate', will, `stays loaded${will.why(spec)}`, socket(spec, true, false)));
-    else if (!wasActive && isActive) effects.push(effect(spec, 'activate', will, 'its links resolve', socket(spec, false, true)));
+    const [before, after] = [was.missing(spec), will.missing(spec)];
+    const lost = after.filter((name) => !before.includes(name));
+    const found = before.filter((name) => !after.includes(name));
+    if (lost.length > 0) effects.push(effect(spec, 'relink', will, `keeps running; its links to ${lost.join(', ')} answer 503 (no such node)`));
+    else if (found.length > 0) effects.push(effect(spec, 'relink', will, `keeps running; its links to ${found.join(', ')} resolve`));
     else if (will.targets(spec).some((target) => target !== undefined && replaced.has(target))) {
       effects.push(effect(spec, 'relink', will, 'keeps running; its links move to the new nodes'));
     }
@@ -65,16 +67,14 @@ export function planNodes(changes: NodeChanges): NodeEffect[] {
   return effects;
 }
 
-function effect(spec: Spec, kind: NodeEffectKind, will: Graph, reason: string, socketEffect?: SocketEffect, active = will.active(spec)): NodeEffect {
-  const base = { node: describeSpec(spec), kind: spec.kind, effect: kind, active, reason };
+function effect(spec: Spec, kind: NodeEffectKind, will: Graph, reason: string, socketEffect?: SocketEffect): NodeEffect {
+  const base = { node: describeSpec(spec), kind: spec.kind, effect: kind, active: true, unavailable: will.missing(spec), reason };
   return socketEffect === undefined ? base : { ...base, socket: socketEffect };
 }
 
-/** The socket effect of a listener-like node that is not kept: by its state before and after. */
-function socket(spec: Spec, wasActive: boolean, isActive: boolean): SocketEffect | undefined {
-  if (SOCKET_FIELDS[spec.kind] === undefined) return undefined;
-  if (wasActive === isActive) return isActive ? 'reopened' : undefined;
-  return isActive ? 'opened' : 'closed';
+/** The socket effect of a listener-like node (kinds in SOCKET_FIELDS), else undefined. */
+function socketOf(spec: Spec, socketEffect: SocketEffect): SocketEffect | undefined {
+  return SOCKET_FIELDS[spec.kind] === undefined ? undefined : socketEffect;
 }
 
 function sameFields(a: Spec, b: Spec, fields: readonly string[]): boolean {
@@ -84,27 +84,12 @@ function sameFields(a: Spec, b: Spec, fields: readonly string[]): boolean {
 /** The specs of one state of the namespaces, with links resolved by name (else id) as the symbol table does. */
 class Graph {
   readonly #byKey = new Map<string, Spec>();
-  readonly #active = new Set<Spec>();
 
   constructor(specs: readonly Spec[]) {
     for (const spec of specs) {
       if (spec.name) this.#byKey.set(`${spec.namespace}\u0000n\u0000${spec.name}`, spec);
       if (spec.id) this.#byKey.set(`${spec.namespace}\u0000i\u0000${spec.id}`, spec);
     }
-    for (const spec of specs) if (this.targets(spec).every((target) => target !== undefined)) this.#active.add(spec);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const spec of this.#active) {
-        if (this.targets(spec).every((target) => this.#active.has(target!))) continue;
-        this.#active.delete(spec);
-        changed = true;
-      }
-    }
-  }
-
-  active(spec: Spec): boolean {
-    return this.#active.has(spec);
   }
 
   /** The spec each link points at, or undefined where none is there. */
@@ -112,14 +97,16 @@ class Graph {
     return Object.values(spec.links ?? {}).flat().map((location) => this.#find(spec.namespace!, location));
   }
 
-  /** Why `spec` would be inactive (empty when it would be active). */
-  why(spec: Spec): string {
-    if (this.active(spec)) return '';
+  /** The link targets of `spec` that do not exist, labelled, each once. */
+  missing(spec: Spec): string[] {
     const locations = Object.values(spec.links ?? {}).flat();
-    const missing = locations.filter((location) => this.#find(spec.namespace!, location) === undefined).map(label);
-    if (missing.length > 0) return `; inactive: no node ${[...new Set(missing)].join(', ')}`;
-    const inactive = this.targets(spec).filter((target) => target !== undefined && !this.#active.has(target)).map((target) => `"${target!.name ?? target!.id}"`);
-    return `; inactive: ${[...new Set(inactive)].join(', ')} would be inactive`;
+    return [...new Set(locations.filter((location) => this.#find(spec.namespace!, location) === undefined).map(label))];
+  }
+
+  /** What `spec`'s missing targets mean for it (empty when every link resolves). */
+  why(spec: Spec): string {
+    const missing = this.missing(spec);
+    return missing.length === 0 ? '' : `; its links to ${missing.join(', ')} answer 503 (no such node)`;
   }
 
   #find(namespace: string, location: PortLocation): Spec | undefined {

@@ -36,8 +36,8 @@ export function renderPlan(plan: ApplyPlan, format: OutputFormat, options: Rende
     sections.push(`${spec.namespace}/${spec.name ?? spec.id}:\n${spec.fields.map((change) => `  ${fieldLine(change)}\n`).join('')}`);
   }
   if (plan.nodes.length > 0) {
-    const rows = plan.nodes.map((node) => ({ ...node, active: node.active ? 'yes' : 'no', socket: node.socket ?? '' }));
-    sections.push(`Nodes of a running engine:\n${renderTable(rows, ['node', 'kind', 'effect', 'active', 'socket', 'reason'])}`);
+    const rows = plan.nodes.map((node) => ({ ...node, active: node.active ? 'yes' : 'no', socket: node.socket ?? '', unavailable: node.unavailable.join(', ') }));
+    sections.push(`Nodes of a running engine:\n${renderTable(rows, ['node', 'kind', 'effect', 'active', 'socket', 'unavailable', 'reason'])}`);
   }
   sections.push(summaryLine(plan, options.dryRun === true));
   return sections.join('\n');

@@ -31,6 +31,7 @@ export function startCommand(io: CliIO): Command {
       languages: createLanguages(config.sandbox),
       logger,
       drainTimeoutMs: config.drainTimeoutMs,
+      processTimeoutMs: config.processTimeoutMs,
       syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
     });
     try {
@@ -42,7 +43,7 @@ export function startCommand(io: CliIO): Command {
       throw thrown;
     }
     for (const node of runtime.status()) {
-      if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error }, 'node is not active');
+      if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
     }
     logger.info({ store: store.url }, 'weft is running; stop with Ctrl-C');
     // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.

@@ -178,6 +178,26 @@ export const catalogue = {
     message: '{node} is closed: it was unloaded',
     hint: 'The node was unloaded while the packet was on its way; retry the request.',
   },
+  ERR_NODE_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'node "{node}" is unavailable: {reason}',
+    hint: 'A link points at a node that is not loaded, failed to load or failed to activate; only the paths through it fail. weft get shows its state and the log says why; fix or apply the spec.',
+  },
+  ERR_RECURSION_LIMIT: {
+    category: 'resource exhausted',
+    message: 'the workflow recursed too deep: a cycle of nodes has no exit',
+    hint: 'A node links back to itself (directly or through others) and nothing ends the loop; add a condition (if/switch) that leaves the cycle, or use the for kind.',
+  },
+  ERR_PROCESS_DEADLINE: {
+    category: 'deadline exceeded',
+    message: 'the process ran longer than its maximum duration ({ms} ms) and was ended',
+    hint: 'A request, message or tick took too long (a loop, a slow dependency). Find the slow node in the log; raise processTimeoutMs in weft.config.yaml (WEFT_PROCESS_TIMEOUT_MS) if the work is meant to be long.',
+  },
+  ERR_PROCESS_EXITED: {
+    category: 'aborted',
+    message: 'the process has ended: the write to {node} was refused',
+    hint: 'Work went on after its process ended (the client went away, a deadline passed); nothing is needed, the reply had no reader.',
+  },
   ERR_LOOP_INPUT: {
     category: 'invalid argument',
     message: '{kind} input must be a list, got {type}',

@@ -33,9 +33,14 @@ export function errorMatches(error: unknown, text: string): boolean {
   return false;
 }
 
-/** Turns anything thrown into a WeftError, keeping a WeftError as it is. */
+/**
+ * Turns anything thrown into a WeftError, keeping a WeftError as it is. A stack overflow (a
+ * synchronous cycle of nodes without an exit) becomes ERR_RECURSION_LIMIT, anything else
+ * ERR_INTERNAL with the thrown value as its cause.
+ */
 export function toWeftError(thrown: unknown): WeftError {
   if (thrown instanceof WeftError) return thrown;
+  if (thrown instanceof RangeError && thrown.message === 'Maximum call stack size exceeded') return new WeftError('ERR_RECURSION_LIMIT', {}, { cause: thrown });
   const reason = thrown instanceof Error ? thrown.message : String(thrown);
   return new WeftError('ERR_INTERNAL', { reason }, { cause: thrown });
 }

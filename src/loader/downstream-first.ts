@@ -13,19 +13,35 @@ export function downstreamFirst(specs: readonly StoredSpec[]): StoredSpec[] {
     byId.set(spec.id, spec);
     if (spec.name !== undefined) byName.set(spec.name, spec);
   }
-  const seen = new Set<StoredSpec>();
-  const order: StoredSpec[] = [];
-  const visit = (spec: StoredSpec): void => {
-    if (seen.has(spec)) return;
-    seen.add(spec);
-    for (const targets of Object.values(spec.links ?? {})) {
-      for (const target of targets) {
+  const targets = (spec: StoredSpec): StoredSpec[] => {
+    const found: StoredSpec[] = [];
+    for (const locations of Object.values(spec.links ?? {})) {
+      for (const target of locations) {
         const next = target.name !== undefined ? byName.get(target.name) : byId.get(target.id ?? '');
-        if (next !== undefined) visit(next);
+        if (next !== undefined) found.push(next);
       }
     }
-    order.push(spec);
+    return found;
   };
-  for (const spec of specs) visit(spec);
+  // Iterative depth-first post-order, so a chain of 100 000 specs does not overflow the stack.
+  const seen = new Set<StoredSpec>();
+  const order: StoredSpec[] = [];
+  for (const root of specs) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const stack: { spec: StoredSpec; next: StoredSpec[]; at: number }[] = [{ spec: root, next: targets(root), at: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.at < top.next.length) {
+        const next = top.next[top.at++]!;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push({ spec: next, next: targets(next), at: 0 });
+      } else {
+        stack.pop();
+        order.push(top.spec);
+      }
+    }
+  }
   return order;
 }

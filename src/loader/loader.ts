@@ -2,12 +2,13 @@ import { toWeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { CodecContext, Scheme } from '../scheme/index.ts';
 import type { Node } from '../node/index.ts';
-import type { StoredSpec } from '../spec/index.ts';
+import type { PortLocation, StoredSpec } from '../spec/index.ts';
 import type { ChangeEvent, ChangeStream, SpecStore } from '../store/index.ts';
-import type { SymbolTable } from '../symbol/index.ts';
+import { Slicer, type IdentifiedSpec, type SymbolTable } from '../symbol/index.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { downstreamFirst } from './downstream-first.ts';
 import type { LoaderEvent } from './loader-event.ts';
+import { codeOf, loggedError, retryPolicy } from './failure-policy.ts';
 import { sameSpec } from './same-spec.ts';
 
 /** Options of a Loader: where specs come from, how they compile, and where nodes go. */
@@ -22,6 +23,9 @@ export interface LoaderOptions {
   readonly onEvent?: (event: LoaderEvent) => void;
 }
 
+/** Batches up to this size log a line per node; larger ones (a cold start) log one line. */
+const VERBOSE_BATCH = 20;
+
 /** A spec to unload: its id, and its name for the logs. */
 interface Removal {
   readonly id: string;
@@ -33,6 +37,8 @@ export interface LoadFailure {
   readonly spec: StoredSpec;
   readonly error: Error;
   readonly attempt: number;
+  /** Whether a retry is scheduled; false once the loader waits for the spec to change. */
+  readonly retrying: boolean;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface LoadFailure {
 export class Loader {
   readonly #options: LoaderOptions;
   readonly #logger: Logger;
-  readonly #failures = new Map<string, LoadFailure & { timer: NodeJS.Timeout }>();
+  readonly #failures = new Map<string, LoadFailure & { timer: NodeJS.Timeout | undefined }>();
   #stream: ChangeStream | undefined;
   #consuming: Promise<void> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -60,6 +66,15 @@ export class Loader {
   /** Specs that currently fail, by id. */
   get failures(): ReadonlyMap<string, LoadFailure> {
     return this.#failures;
+  }
+
+  /** Why the spec a link names is not loaded, when it failed to (the reason ERR_NODE_UNAVAILABLE gives). */
+  failureReason(location: PortLocation): string | undefined {
+    for (const failure of this.#failures.values()) {
+      const named = location.name !== undefined ? failure.spec.name === location.name : failure.spec.id === location.id;
+      if (named) return `it failed to load: ${loggedError(failure.error).message as string}`;
+    }
+    return undefined;
   }
 
   /** Subscribes, loads the namespace, and keeps applying changes until `close`. */
@@ -125,9 +140,9 @@ export class Loader {
   /**
    * Applies a batch of changes as one state change: the last event of each spec wins, new and
    * changed specs compile first (the running nodes keep serving meanwhile), load downstream-first
-   * so a replaced node finds its new targets loaded, and removals come last, upstream-first. A
-   * change that spans several specs (a router and the snippet a new route needs) therefore never
-   * shows half of itself: nothing upstream goes inactive in between.
+   * so a replaced node finds its new targets loaded, and the table swaps links once. A change
+   * that spans several specs (a router and the snippet a new route needs) therefore never shows
+   * half of itself.
    */
   async #apply(events: readonly ChangeEvent[]): Promise<void> {
     if (events.some((event) => event.op === 'reset')) return this.#sync();
@@ -136,10 +151,16 @@ export class Loader {
       latest.delete(event.id);
       latest.set(event.id, event);
     }
+    // Events that came without their spec are read back in one query.
+    const unread = [...latest.values()].filter((event) => event.op !== 'delete' && event.spec === undefined).map((event) => event.id);
+    const read = new Map<string, StoredSpec>();
+    if (unread.length > 0) {
+      for (const spec of await this.#options.store.find({ id: unread, namespace: this.#options.namespace })) read.set(spec.id, spec);
+    }
     const upserts: StoredSpec[] = [];
     const removals: Removal[] = [];
     for (const event of latest.values()) {
-      const spec = event.op === 'delete' ? undefined : event.spec ?? (await this.#options.store.find({ id: event.id, namespace: this.#options.namespace }))[0];
+      const spec = event.op === 'delete' ? undefined : event.spec ?? read.get(event.id);
       if (spec === undefined) removals.push({ id: event.id, name: event.spec?.name });
       else upserts.push(spec);
     }
@@ -155,26 +176,41 @@ export class Loader {
     this.#emit({ type: 'synced', count: specs.length });
   }
 
+  /**
+   * Compiles the upserts (downstream-first, in slices that yield to the event loop: the running
+   * nodes keep serving meanwhile), then hands them and the removals to the table as one change.
+   */
   async #applyState(upserts: readonly StoredSpec[], removals: readonly Removal[]): Promise<void> {
-    const compiled: [StoredSpec, Node][] = [];
+    const slicer = new Slicer();
+    const compiled: { spec: IdentifiedSpec; node: Node }[] = [];
     for (const spec of downstreamFirst(upserts)) {
       const node = await this.#compile(spec);
-      if (node !== undefined) compiled.push([spec, node]);
+      if (node !== undefined) compiled.push({ spec: spec as IdentifiedSpec, node });
+      await slicer.pause();
     }
-    for (const [spec, node] of compiled) await this.#insert(spec, node);
-    const removed = this.#options.table.symbols.filter((symbol) => removals.some((removal) => removal.id === symbol.id));
-    const upstreamFirst = downstreamFirst(removed.map((symbol) => symbol.spec as StoredSpec)).reverse();
-    for (const spec of upstreamFirst) await this.#remove(spec.id, spec.name);
+    const held = removals.filter((removal) => this.#options.table.get(removal.id) !== undefined);
+    if (compiled.length > 0 || held.length > 0) {
+      const result = await this.#options.table.apply({ upserts: compiled, removals: held.map((removal) => removal.id) });
+      const verbose = result.loaded.length + result.removed.length <= VERBOSE_BATCH;
+      for (const symbol of result.loaded) {
+        const spec = symbol.spec as StoredSpec;
+        this.#clearFailure(spec.id);
+        this.#emit({ type: 'loaded', id: spec.id, name: spec.name, revision: spec.revision, state: symbol.state });
+        if (verbose) this.#logger.info({ node: spec.name ?? spec.id, kind: spec.kind, revision: spec.revision, state: symbol.state }, 'node loaded');
+      }
+      for (const { spec, error } of result.refused) this.#fail(spec as StoredSpec, error);
+      for (const symbol of result.removed) {
+        this.#emit({ type: 'removed', id: symbol.id, name: symbol.name });
+        if (verbose) this.#logger.info({ node: symbol.name ?? symbol.id }, 'node removed');
+      }
+      if (!verbose) this.#logger.info({ loaded: result.loaded.length, removed: result.removed.length, refused: result.refused.length }, 'nodes loaded');
+      this.#watchActivation();
+    }
     // Removals of specs the table never held still clear their pending failures.
     for (const removal of removals) this.#clearFailure(removal.id);
   }
 
-  async #load(spec: StoredSpec): Promise<void> {
-    const node = await this.#compile(spec);
-    if (node !== undefined) await this.#insert(spec, node);
-  }
-
-  /** Compiles a spec unless the table already runs it; a failure is recorded (and retried) and gives undefined. */
+  /** Compiles a spec unless the table already runs it; a failure is recorded (maybe retried) and gives undefined. */
   async #compile(spec: StoredSpec): Promise<Node | undefined> {
     const current = this.#options.table.get(spec.id);
     if (current !== undefined && sameSpec(current.spec, spec) && current.state !== 'failed') {
@@ -189,35 +225,26 @@ export class Loader {
     }
   }
 
-  async #insert(spec: StoredSpec, node: Node): Promise<void> {
-    try {
-      const symbol = await this.#options.table.insert(spec, node);
-      this.#clearFailure(spec.id);
-      this.#emit({ type: 'loaded', id: spec.id, name: spec.name, revision: spec.revision, state: symbol.state });
-      this.#logger.info({ node: spec.name ?? spec.id, kind: spec.kind, revision: spec.revision, state: symbol.state }, 'node loaded');
-      this.#watchActivation();
-    } catch (thrown) {
-      this.#fail(spec, toWeftError(thrown));
-    }
-  }
-
-  async #remove(id: string, name?: string): Promise<void> {
-    this.#clearFailure(id);
-    if (await this.#options.table.remove(id)) {
-      this.#emit({ type: 'removed', id, name });
-      this.#logger.info({ node: name ?? id }, 'node removed');
-    }
-  }
-
+  /**
+   * Records a failure. Transient ones (see `retryPolicy`) are retried with backoff; the others
+   * wait for the spec to change. Logged at error when it starts, when its code changes and when
+   * retries stop, else at debug; the message is bounded (a failing 1 MB expression must not
+   * fill the log).
+   */
   #fail(spec: StoredSpec, error: Error): void {
-    const attempt = (this.#failures.get(spec.id)?.attempt ?? 0) + 1;
+    const previous = this.#failures.get(spec.id);
+    const attempt = (previous?.attempt ?? 0) + 1;
     this.#clearFailure(spec.id);
-    const retryInMs = backoffDelay(attempt, this.#options.retry);
-    const timer = setTimeout(() => void this.#serial(() => this.#retry(spec.id)), retryInMs);
-    timer.unref();
-    this.#failures.set(spec.id, { spec, error, attempt, timer });
+    const retrying = retryPolicy(error, attempt);
+    const retryInMs = retrying ? backoffDelay(attempt, this.#options.retry) : 0;
+    const timer = retrying ? setTimeout(() => void this.#serial(() => this.#retry(spec.id)), retryInMs) : undefined;
+    timer?.unref();
+    this.#failures.set(spec.id, { spec, error, attempt, retrying, timer });
     const kept = this.#options.table.get(spec.id) !== undefined;
-    this.#logger.error({ node: spec.name ?? spec.id, kind: spec.kind, err: error, attempt, retryInMs, keptPrevious: kept }, 'node failed to load');
+    const fields = { node: spec.name ?? spec.id, kind: spec.kind, err: loggedError(error), attempt, keptPrevious: kept, ...(retrying ? { retryInMs } : {}) };
+    const message = retrying ? 'node failed to load' : 'node failed to load; waiting for its spec to change';
+    if (previous === undefined || !retrying || codeOf(previous.error) !== codeOf(error)) this.#logger.error(fields, message);
+    else this.#logger.debug(fields, message);
     this.#emit({ type: 'failed', id: spec.id, name: spec.name, error, attempt, retryInMs });
   }
 
@@ -225,8 +252,7 @@ export class Loader {
     const failure = this.#failures.get(id);
     if (failure === undefined || this.#closed) return;
     const [spec] = await this.#options.store.find({ id, namespace: this.#options.namespace });
-    if (spec === undefined) return this.#remove(id);
-    await this.#load(spec);
+    await this.#applyState(spec === undefined ? [] : [spec], spec === undefined ? [{ id }] : []);
   }
 
   /** Retries activation (with backoff) while some symbol failed to activate, e.g. a busy port. */

@@ -1,3 +1,4 @@
+import { WeftError } from '../errors/index.ts';
 import { mergePackets, Packet, type Reply } from '../packet/index.ts';
 import type { Process } from '../process/index.ts';
 import type { InPort } from './in-port.ts';
@@ -46,11 +47,18 @@ export class OutPort {
     this.#set([]);
   }
 
+  /**
+   * Delivers a packet of a process to every linked in-port. A process that has ended (its client
+   * went away, its deadline passed) gets the error it ended with (ERR_PROCESS_EXITED when none)
+   * instead, so its remaining work (a snippet linked to itself) stops at the next hop. A write to
+   * no link returns the packet itself, as ever.
+   */
   write(process: Process, packet: Packet): Reply {
     const single = this.#single;
-    if (single !== undefined) return single.handle(process, packet);
+    if (single !== undefined) return process.state === 'exited' ? exited(this.name, process) : single.handle(process, packet);
     const links = this.#links;
-    return links.length === 0 ? packet : fanOut(links, process, packet);
+    if (links.length === 0) return packet;
+    return process.state === 'exited' ? exited(this.name, process) : fanOut(links, process, packet);
   }
 
   #set(links: readonly InPort[]): void {
@@ -69,4 +77,9 @@ function fanOut(links: readonly InPort[], process: Process, packet: Packet): Rep
   }
   if (!pending) return mergePackets(replies as Packet[]);
   return Promise.all(replies).then(mergePackets);
+}
+
+/** Why the write of an ended process is refused: the error it ended with (a deadline: 504), else ERR_PROCESS_EXITED. */
+function exited(port: string, process: Process): Packet {
+  return new Packet(process.error ?? new WeftError('ERR_PROCESS_EXITED', { node: `out-port "${port}"` }));
 }

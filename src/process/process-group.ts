@@ -1,18 +1,53 @@
+import { WeftError } from '../errors/index.ts';
 import { Process, type ProcessTracker } from './process.ts';
 import { settledWithin } from './settled-within.ts';
+
+/** Options of a ProcessGroup. */
+export interface ProcessGroupOptions {
+  /**
+   * The longest a root process may run; past it, it is ended with ERR_PROCESS_DEADLINE (its
+   * signal aborts, its writes stop). Checked about every second, never per packet. Default: none.
+   */
+  readonly maxDurationMs?: number;
+}
+
+/** Options of one `spawn`. */
+export interface SpawnOptions {
+  /** Exempts the process from the group's maximum duration (a connection that lives for hours). */
+  readonly unbounded?: boolean;
+}
+
+/** How often the deadline sweep runs at most. */
+const SWEEP_MS = 1000;
 
 /**
  * Counts the root processes a runtime's sources start, so the runtime can wait for in-flight
  * work: `drain()` waits for all of them; `checkpoint()` waits only for those started before
  * the call (how a replaced node is closed once the work that could reach it has finished).
- * Bookkeeping is per process, never per packet.
+ * Bookkeeping is per process, never per packet. With `maxDurationMs`, a sweep ends the processes
+ * that run past it (oldest first: the set keeps start order, so a sweep stops at the first young one).
  */
 export class ProcessGroup implements ProcessTracker {
+  readonly #maxDurationMs: number;
+  /** Start times of the processes under the deadline, in start order. */
+  readonly #started = new Map<Process, number>();
+  #sweeper: NodeJS.Timeout | undefined;
   #epoch = 0;
   #live = new Map<number, number>();
   #waiters: { epoch: number; wake: () => void }[] = [];
   readonly #running = new Set<Process>();
   #admitting = true;
+
+  constructor(options: ProcessGroupOptions = {}) {
+    const max = options.maxDurationMs ?? Number.POSITIVE_INFINITY;
+    if (!(max > 0)) throw new WeftError('ERR_INTERNAL', { reason: `maxDurationMs ${max} is not more than 0` });
+    this.#maxDurationMs = max;
+  }
+
+  /** The maximum duration of a root process, in ms (Infinity when there is none). */
+  get maxDurationMs(): number {
+    return this.#maxDurationMs;
+  }
 
   /** The number of root processes still running. */
   get size(): number {
@@ -26,12 +61,16 @@ export class ProcessGroup implements ProcessTracker {
     return this.#admitting;
   }
 
-  /** Starts a root process counted by this group until it exits. */
-  spawn(): Process {
+  /** Starts a root process counted by this group until it exits (and ended at the maximum duration). */
+  spawn(options?: SpawnOptions): Process {
     const process = new Process({ tracker: this });
     process.epoch = this.#epoch;
     this.#live.set(this.#epoch, (this.#live.get(this.#epoch) ?? 0) + 1);
     this.#running.add(process);
+    if (this.#maxDurationMs !== Number.POSITIVE_INFINITY && options?.unbounded !== true) {
+      this.#started.set(process, performance.now());
+      this.#sweeper ??= setInterval(() => this.#sweep(), Math.min(SWEEP_MS, Math.max(10, this.#maxDurationMs / 4))).unref();
+    }
     return process;
   }
 
@@ -57,8 +96,15 @@ export class ProcessGroup implements ProcessTracker {
     return settledWithin(Promise.all([...this.#running].map((process) => process.exit(error))).then(() => true), timeoutMs);
   }
 
+  /** Stops the deadline sweep (the group may still spawn; the sweep starts again then). */
+  stop(): void {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+
   released(process: Process): void {
     this.#running.delete(process);
+    this.#started.delete(process);
     const count = (this.#live.get(process.epoch) ?? 1) - 1;
     if (count > 0) {
       this.#live.set(process.epoch, count);
@@ -71,6 +117,17 @@ export class ProcessGroup implements ProcessTracker {
       waiter.wake();
       return false;
     });
+  }
+
+  /** Ends the processes past the maximum duration; stops the timer when none is left to watch. */
+  #sweep(): void {
+    const oldest = performance.now() - this.#maxDurationMs;
+    for (const [process, started] of this.#started) {
+      if (started > oldest) break;
+      this.#started.delete(process);
+      void process.exit(new WeftError('ERR_PROCESS_DEADLINE', { ms: this.#maxDurationMs }));
+    }
+    if (this.#started.size === 0) this.stop();
   }
 
   #hasLiveBefore(epoch: number): boolean {

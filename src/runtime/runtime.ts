@@ -16,8 +16,10 @@ export interface RuntimeOptions {
   readonly namespace?: string;
   readonly languages?: LanguageRegistry;
   readonly logger?: Logger;
-  /** How long `close` waits for in-flight processes (default 10 s). */
+  /** How long `close` waits for in-flight processes, and a replaced node for its in-flight work before it is closed (default 10 s). */
   readonly drainTimeoutMs?: number;
+  /** The longest a root process (a request, a message, a tick) may run; 0 for no limit (default 5 minutes). */
+  readonly processTimeoutMs?: number;
   /** Whether `close` also closes the store (default true). */
   readonly closeStore?: boolean;
   readonly onEvent?: (event: LoaderEvent) => void;
@@ -25,6 +27,10 @@ export interface RuntimeOptions {
   readonly syscalls?: SyscallTable;
 }
 
+/** How long `close` waits for in-flight work, and a replaced node for the work that may reach it. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+/** The default maximum duration of a root process. */
+const DEFAULT_PROCESS_TIMEOUT_MS = 300_000;
 /** How long the processes ended at the drain deadline may take to run their exit hooks. */
 const EXIT_ALL_TIMEOUT_MS = 1000;
 
@@ -38,7 +44,7 @@ export type RuntimeState = 'idle' | 'starting' | 'running' | 'closing' | 'closed
  */
 export class Runtime {
   readonly namespace: string;
-  readonly processes = new ProcessGroup();
+  readonly processes: ProcessGroup;
   readonly table: SymbolTable;
   readonly loader: Loader;
   readonly #options: RuntimeOptions;
@@ -50,10 +56,14 @@ export class Runtime {
     this.#options = options;
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.#logger = (options.logger ?? silentLogger).child({ namespace: this.namespace });
+    const maxDurationMs = options.processTimeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS;
+    this.processes = new ProcessGroup(maxDurationMs > 0 ? { maxDurationMs } : {});
     this.table = new SymbolTable({
       namespace: this.namespace,
       logger: this.#logger,
       drained: () => this.processes.checkpoint(),
+      retireTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      whyMissing: (location) => this.loader.failureReason(location),
     });
     const context = createCodecContext({
       namespace: this.namespace,
@@ -124,7 +134,7 @@ export class Runtime {
   async #close(): Promise<void> {
     this.#state = 'closing';
     await this.loader.close();
-    const timeoutMs = this.#options.drainTimeoutMs ?? 10_000;
+    const timeoutMs = this.#options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     const drained = await this.processes.drain(timeoutMs);
     if (!drained) {
       const error = new WeftError('ERR_DRAIN_TIMEOUT', { count: this.processes.size, ms: timeoutMs });
@@ -132,6 +142,7 @@ export class Runtime {
       // Abandoned work is ended, so its waits and timers stop and its hooks release what it holds.
       await this.processes.exitAll(error, EXIT_ALL_TIMEOUT_MS);
     }
+    this.processes.stop();
     await this.table.close();
     if (this.#options.closeStore ?? true) await this.#options.store.close();
     this.#state = 'closed';

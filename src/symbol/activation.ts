@@ -1,28 +1,5 @@
 import type { NodeSymbol } from './node-symbol.ts';
 
-/**
- * The symbols that may be active: complete ones (every link resolved, not failed) whose every
- * downstream symbol may be active too. A greatest fixed point, so a complete cycle is active.
- */
-export function activeSet(
-  symbols: Iterable<NodeSymbol>,
-  downstream: (symbol: NodeSymbol) => readonly NodeSymbol[],
-  complete: (symbol: NodeSymbol) => boolean,
-): Set<NodeSymbol> {
-  const active = new Set<NodeSymbol>();
-  for (const symbol of symbols) if (complete(symbol)) active.add(symbol);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const symbol of active) {
-      if (downstream(symbol).every((target) => active.has(target))) continue;
-      active.delete(symbol);
-      changed = true;
-    }
-  }
-  return active;
-}
-
 /** Orders symbols downstream-first (a depth-first post-order over links); cycles are cut. */
 export function downstreamFirst(
   symbols: Iterable<NodeSymbol>,
@@ -30,12 +7,23 @@ export function downstreamFirst(
 ): NodeSymbol[] {
   const order: NodeSymbol[] = [];
   const seen = new Set<NodeSymbol>();
-  const visit = (symbol: NodeSymbol): void => {
-    if (seen.has(symbol)) return;
-    seen.add(symbol);
-    for (const target of downstream(symbol)) visit(target);
-    order.push(symbol);
-  };
-  for (const symbol of symbols) visit(symbol);
+  // Iterative, so a chain of 100 000 nodes does not overflow the stack.
+  for (const root of symbols) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const stack: { symbol: NodeSymbol; targets: readonly NodeSymbol[]; next: number }[] = [{ symbol: root, targets: downstream(root), next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.targets.length) {
+        const target = top.targets[top.next++]!;
+        if (seen.has(target)) continue;
+        seen.add(target);
+        stack.push({ symbol: target, targets: downstream(target), next: 0 });
+      } else {
+        stack.pop();
+        order.push(top.symbol);
+      }
+    }
+  }
   return order;
 }

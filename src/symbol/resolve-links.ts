@@ -1,24 +1,34 @@
 import type { InPort } from '../port/index.ts';
 import type { PortLocation } from '../spec/index.ts';
 import type { NodeSymbol } from './node-symbol.ts';
+import { unavailablePort } from './unavailable-port.ts';
 
 /** Finds a symbol of the same namespace by the name or id of a link target. */
 export type SymbolLookup = (location: PortLocation) => NodeSymbol | undefined;
 
+/** Why a link target that is not in the table is missing (e.g. "it failed to load: …"), if known. */
+export type MissingReason = (location: PortLocation) => string | undefined;
+
 /** The resolved out-links of one symbol: per out-port, its targets in link order. */
 export interface ResolvedLinks {
+  /** Per out-port: the in-ports it writes to (stand-ins for unavailable targets) and the symbols resolved. */
   readonly ports: Map<string, { targets: InPort[]; symbols: NodeSymbol[] }>;
   /** Human-readable reasons for links that do not resolve (empty when complete). */
   readonly unresolved: string[];
+  /** The targets answered by an ERR_NODE_UNAVAILABLE stand-in, by name or id. */
+  readonly unavailable: string[];
 }
 
 /**
  * Resolves a symbol's `links` against the table: a target is found by name (else id) and must
- * have the named in-port; the source must have the out-port. Does not touch any port.
+ * have the named in-port; the source must have the out-port. A target that is missing, failed
+ * to activate, or lacks the in-port is bound to an `unavailablePort` instead, so the paths
+ * through it answer 503 and the rest of the workflow serves. Does not touch any port.
  */
-export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup): ResolvedLinks {
+export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup, whyMissing?: MissingReason): ResolvedLinks {
   const ports: ResolvedLinks['ports'] = new Map();
   const unresolved: string[] = [];
+  const unavailable: string[] = [];
   for (const [outName, locations] of Object.entries(symbol.spec.links ?? {})) {
     const entry = { targets: [] as InPort[], symbols: [] as NodeSymbol[] };
     if (symbol.node.out(outName) === undefined) {
@@ -26,21 +36,26 @@ export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup): Resolved
       continue;
     }
     for (const location of locations) {
-      const target = lookup(location);
       const label = location.name ?? location.id ?? '?';
-      if (target === undefined) {
-        unresolved.push(`${outName} → "${label}" is not loaded`);
+      const target = lookup(location);
+      const inPort = target?.node.in(location.port);
+      if (target === undefined || inPort === undefined) {
+        const reason = target === undefined ? `"${label}" is not loaded` : `"${label}" has no in-port "${location.port}"`;
+        unresolved.push(`${outName} → ${reason}`);
+        unavailable.push(label);
+        const why = target === undefined ? () => whyMissing?.(location) ?? 'it is not loaded' : () => `it has no in-port "${location.port}"`;
+        entry.targets.push(unavailablePort(label, location.port, why));
         continue;
       }
-      const inPort = target.node.in(location.port);
-      if (inPort === undefined) {
-        unresolved.push(`${outName} → "${label}" has no in-port "${location.port}"`);
-        continue;
+      if (target.state === 'failed') {
+        unavailable.push(label);
+        entry.targets.push(unavailablePort(label, location.port, () => `it failed to activate: ${target.error?.message ?? 'unknown error'}`));
+      } else {
+        entry.targets.push(inPort);
       }
-      entry.targets.push(inPort);
       entry.symbols.push(target);
     }
     ports.set(outName, entry);
   }
-  return { ports, unresolved };
+  return { ports, unresolved, unavailable };
 }

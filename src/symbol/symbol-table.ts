@@ -1,10 +1,11 @@
 import { toWeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
-import type { PortLocation } from '../spec/index.ts';
-import { activeSet, downstreamFirst } from './activation.ts';
+import { downstreamFirst } from './activation.ts';
+import { LinkIndex } from './link-index.ts';
 import { NodeSymbol, type IdentifiedSpec } from './node-symbol.ts';
-import { resolveLinks, type ResolvedLinks, type SymbolLookup } from './resolve-links.ts';
+import { resolveLinks, type MissingReason } from './resolve-links.ts';
+import { Slicer } from './slicer.ts';
 
 /** Options of a SymbolTable. */
 export interface SymbolTableOptions {
@@ -15,22 +16,45 @@ export interface SymbolTableOptions {
    * (a ProcessGroup checkpoint); the old node is closed after it. Default: at once.
    */
   readonly drained?: () => Promise<void>;
+  /** The longest a replaced or removed node waits for `drained` before it is closed anyway (default 10 s). */
+  readonly retireTimeoutMs?: number;
+  /** Why a link target is not in the table (the loader knows which specs failed to load). */
+  readonly whyMissing?: MissingReason;
 }
 
+/** A batch of changes applied as one state change: nodes to insert or replace, ids to remove. */
+export interface TableChange {
+  readonly upserts?: readonly { readonly spec: IdentifiedSpec; readonly node: Node }[];
+  readonly removals?: readonly string[];
+}
+
+/** What a batch did: the symbols now in the table, the replacements refused, the symbols removed. */
+export interface TableResult {
+  readonly loaded: readonly NodeSymbol[];
+  /** Replacements whose node failed to activate: the previous node keeps serving. */
+  readonly refused: readonly { readonly spec: IdentifiedSpec; readonly error: Error }[];
+  readonly removed: readonly NodeSymbol[];
+}
+
+const DEFAULT_RETIRE_TIMEOUT_MS = 10_000;
+
 /**
- * The compiled nodes of one namespace, linked by their specs. Links bind late (a target may
- * arrive later); a symbol is active only when its whole downstream is linked and active;
- * activation runs downstream-first, deactivation upstream-first. Replacing a symbol activates
- * the new node first, then swaps every link in one synchronous step; the old node finishes
- * its in-flight work and is closed once drained. Operations are serialised.
+ * The compiled nodes of one namespace, linked by their specs through a LinkIndex, so a change
+ * touches only the nodes it affects. Every node is activated (downstream-first) as soon as it
+ * is inserted; a link to a node that is missing or cannot serve is bound to a stand-in that
+ * answers ERR_NODE_UNAVAILABLE, so only the paths through it fail, and it binds to the real node
+ * when that arrives (late binding). A replacement is activated first, then every link to the
+ * old node moves to it in one synchronous step; the old node finishes its in-flight work and is
+ * closed once drained (or at the retire deadline). Operations are serialised; long batches
+ * yield to the event loop between slices while the nodes they replace keep serving.
  */
 export class SymbolTable {
   readonly namespace: string;
   readonly #logger: Logger;
   readonly #drained: () => Promise<void>;
-  readonly #byId = new Map<string, NodeSymbol>();
-  readonly #byName = new Map<string, NodeSymbol>();
-  readonly #links = new Map<NodeSymbol, ResolvedLinks>();
+  readonly #retireTimeoutMs: number;
+  readonly #whyMissing: MissingReason | undefined;
+  readonly #index = new LinkIndex<NodeSymbol>();
   readonly #retiring = new Set<Promise<void>>();
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -38,167 +62,202 @@ export class SymbolTable {
     this.namespace = options.namespace;
     this.#logger = options.logger ?? silentLogger;
     this.#drained = options.drained ?? (() => Promise.resolve());
+    this.#retireTimeoutMs = options.retireTimeoutMs ?? DEFAULT_RETIRE_TIMEOUT_MS;
+    this.#whyMissing = options.whyMissing;
   }
 
   get size(): number {
-    return this.#byId.size;
+    return this.#index.size;
   }
 
   get symbols(): NodeSymbol[] {
-    return [...this.#byId.values()];
+    return [...this.#index.values()];
   }
 
   get(id: string): NodeSymbol | undefined {
-    return this.#byId.get(id);
+    return this.#index.get(id);
   }
 
   byName(name: string): NodeSymbol | undefined {
-    return this.#byName.get(name);
+    return this.#index.byName(name);
+  }
+
+  /** Applies inserts, replacements and removals as one state change (see the class comment). */
+  apply(change: TableChange): Promise<TableResult> {
+    return this.#serial(() => this.#apply(change));
   }
 
   /**
-   * Inserts a compiled node, replacing the symbol with the same id. When the replacement cannot
-   * be activated, the old symbol stays, the new node is closed, and the error is thrown.
+   * Inserts a compiled node, replacing the symbol with the same id. When a replacement cannot be
+   * activated, the old symbol stays, the new node is closed, and the error is thrown; a new node
+   * that fails to activate stays in the table as `failed` (see `retryFailed`).
    */
-  insert(spec: IdentifiedSpec, node: Node): Promise<NodeSymbol> {
-    return this.#serial(() => this.#insert(spec, node));
+  async insert(spec: IdentifiedSpec, node: Node): Promise<NodeSymbol> {
+    const result = await this.apply({ upserts: [{ spec, node }] });
+    if (result.refused.length > 0) throw result.refused[0]!.error;
+    return result.loaded[0]!;
   }
 
-  /** Removes a symbol: what depends on it deactivates, and the node is closed once drained. */
-  remove(id: string): Promise<boolean> {
-    return this.#serial(() => this.#remove(id));
+  /** Removes a symbol: links to it answer ERR_NODE_UNAVAILABLE, and the node is closed once drained. */
+  async remove(id: string): Promise<boolean> {
+    const result = await this.apply({ removals: [id] });
+    return result.removed.length > 0;
   }
 
   /** Tries again to activate symbols whose activation failed (e.g. a port that was busy). */
   retryFailed(): Promise<void> {
     return this.#serial(async () => {
-      for (const symbol of this.#byId.values()) if (symbol.state === 'failed') symbol.state = 'inactive';
-      await this.#refresh();
+      const relink = new Set<NodeSymbol>();
+      for (const symbol of this.#index.values()) {
+        if (symbol.state !== 'failed') continue;
+        if (await this.#activate(symbol)) this.#index.dependentsOf(symbol, relink);
+      }
+      for (const symbol of relink) this.#link(symbol);
     });
   }
 
   /** Deactivates everything upstream-first, closes every node, and waits for retired ones. */
   close(): Promise<void> {
     return this.#serial(async () => {
-      const order = downstreamFirst(this.#byId.values(), (symbol) => this.#downstream(symbol)).reverse();
+      const order = downstreamFirst(this.#index.values(), (symbol) => symbol.downstream).reverse();
       for (const symbol of order) if (symbol.state === 'active') await this.#deactivate(symbol);
       for (const symbol of order) await this.#closeNode(symbol);
-      this.#byId.clear();
-      this.#byName.clear();
-      this.#links.clear();
+      this.#index.clear();
       await Promise.all(this.#retiring);
     });
   }
 
-  async #insert(spec: IdentifiedSpec, node: Node): Promise<NodeSymbol> {
-    if (spec.namespace !== this.namespace) {
-      throw new Error(`spec ${spec.id} is in namespace ${spec.namespace}, not ${this.namespace}`);
+  async #apply(change: TableChange): Promise<TableResult> {
+    const slicer = new Slicer();
+    const replaced = new Map<NodeSymbol, NodeSymbol>();
+    const removed: NodeSymbol[] = [];
+    const fresh: NodeSymbol[] = [];
+    for (const { spec } of change.upserts ?? []) {
+      if (spec.namespace !== this.namespace) throw new Error(`spec ${spec.id} is in namespace ${spec.namespace}, not ${this.namespace}`);
     }
-    const symbol = new NodeSymbol(spec, node);
-    const old = this.#byId.get(spec.id);
-    const lookup: SymbolLookup = (location) => (refersTo(location, spec) ? symbol : this.#lookup(location));
-    const own = resolveLinks(symbol, lookup);
-    this.#applyLinks(symbol, own);
-    const ready = own.unresolved.length === 0 &&
-      [...own.ports.values()].every((entry) => entry.symbols.every((target) => target === symbol || target.state === 'active'));
-    if (ready) {
-      if (old !== undefined) node.adopt?.(old.node);
-      try {
-        await node.activate?.();
-        symbol.state = 'active';
-      } catch (thrown) {
+    // Index first (invisible to traffic: ports still hold their old links), old entries out first
+    // so that a batch may swap names between specs.
+    for (const { spec, node } of change.upserts ?? []) {
+      const symbol = new NodeSymbol(spec, node);
+      const old = this.#index.get(spec.id);
+      if (old !== undefined) {
+        this.#index.delete(old);
+        replaced.set(symbol, old);
+      }
+      fresh.push(symbol);
+    }
+    for (const id of change.removals ?? []) {
+      const symbol = this.#index.get(id);
+      if (symbol === undefined || fresh.some((entry) => entry.id === id)) continue;
+      this.#index.delete(symbol);
+      removed.push(symbol);
+    }
+    for (const symbol of fresh) this.#index.add(symbol);
+
+    // Activate downstream-first, each with its own links bound first (a listener must not serve
+    // before its out-port leads somewhere). A replacement that fails puts the old node back.
+    const refused: { spec: IdentifiedSpec; error: Error }[] = [];
+    const freshSet = new Set(fresh);
+    const order = downstreamFirst(fresh, (symbol) => this.#freshTargets(symbol, freshSet));
+    for (const symbol of order) {
+      this.#link(symbol);
+      const old = replaced.get(symbol);
+      if (old !== undefined) symbol.node.adopt?.(old.node);
+      if (await this.#activate(symbol, old === undefined)) {
+        await slicer.pause();
+        continue;
+      }
+      if (old !== undefined) {
         // The old node keeps serving: it takes back whatever the new one adopted from it.
-        if (old !== undefined) old.node.adopt?.(node);
-        this.#links.delete(symbol);
+        old.node.adopt?.(symbol.node);
+        this.#index.delete(symbol);
+        this.#index.add(old);
+        replaced.delete(symbol);
+        freshSet.delete(symbol);
+        refused.push({ spec: symbol.spec, error: symbol.error! });
         await this.#closeNode(symbol);
-        throw toWeftError(thrown);
       }
+      await slicer.pause();
     }
-    if (old !== undefined) this.#unindex(old);
-    this.#byId.set(spec.id, symbol);
-    if (spec.name) this.#byName.set(spec.name, symbol);
-    this.#relinkAll();
-    await this.#refresh();
-    if (old !== undefined) this.#retire(old);
-    this.#logger.debug({ node: spec.name ?? spec.id, kind: spec.kind, state: symbol.state }, old ? 'node replaced' : 'node loaded');
-    return symbol;
-  }
 
-  async #remove(id: string): Promise<boolean> {
-    const symbol = this.#byId.get(id);
-    if (symbol === undefined) return false;
-    this.#unindex(symbol);
-    this.#relinkAll();
-    await this.#refresh();
-    this.#retire(symbol);
-    this.#logger.debug({ node: symbol.name ?? id, kind: symbol.spec.kind }, 'node removed');
-    return true;
-  }
+    // The swap: every link that names what changed is bound again, in one synchronous step.
+    const relink = new Set<NodeSymbol>(freshSet);
+    for (const symbol of [...fresh, ...replaced.values(), ...removed]) this.#index.dependentsOf(symbol, relink);
+    for (const symbol of relink) if (this.#index.get(symbol.id) === symbol) this.#link(symbol);
 
-  /** Brings every symbol's state in line with its links: deactivate upstream-first, activate downstream-first. */
-  async #refresh(): Promise<void> {
-    for (let pass = 0; pass < this.#byId.size + 1; pass++) {
-      const downstream = (symbol: NodeSymbol): readonly NodeSymbol[] => this.#downstream(symbol);
-      const candidates = activeSet(this.#byId.values(), downstream, (s) => s.problems.length === 0 && s.state !== 'failed');
-      const order = downstreamFirst(this.#byId.values(), downstream);
-      for (const symbol of [...order].reverse()) {
-        if (symbol.state === 'active' && !candidates.has(symbol)) await this.#deactivate(symbol);
-      }
-      let failed = false;
-      const position = new Map(order.map((symbol, index) => [symbol, index]));
-      for (const symbol of order) {
-        if (symbol.state === 'active' || !candidates.has(symbol)) continue;
-        // Targets earlier in the order were just handled and must be active now; later ones are
-        // the back edges of a cycle, which activates as a whole.
-        const ready = downstream(symbol).every((target) =>
-          target === symbol || (position.get(target)! < position.get(symbol)! ? target.state === 'active' : candidates.has(target)));
-        if (!ready) continue;
-        try {
-          await symbol.node.activate?.();
-          symbol.state = 'active';
-          symbol.error = undefined;
-        } catch (thrown) {
-          symbol.state = 'failed';
-          symbol.error = toWeftError(thrown);
-          failed = true;
-          this.#logger.error({ node: symbol.name ?? symbol.id, err: symbol.error }, 'node failed to activate');
-        }
-      }
-      if (!failed) return;
+    const retired = [...replaced.values(), ...removed];
+    if (retired.length > 0) {
+      const drained = this.#drainedWithin();
+      for (const symbol of retired) this.#retire(symbol, drained);
     }
+    const loaded = [...freshSet];
+    if (loaded.length + removed.length <= 20) {
+      for (const symbol of loaded) this.#logger.debug({ node: label(symbol), kind: symbol.spec.kind, state: symbol.state }, replaced.has(symbol) ? 'node replaced' : 'node loaded');
+      for (const symbol of removed) this.#logger.debug({ node: label(symbol), kind: symbol.spec.kind }, 'node removed');
+    }
+    return { loaded, refused, removed };
   }
 
-  #relinkAll(): void {
-    for (const symbol of this.#byId.values()) this.#applyLinks(symbol, resolveLinks(symbol, (location) => this.#lookup(location)));
-  }
-
-  #applyLinks(symbol: NodeSymbol, resolved: ResolvedLinks): void {
+  /** Binds a symbol's out-ports to what its links name now, and logs when that leaves targets unavailable. */
+  #link(symbol: NodeSymbol): void {
+    const before = symbol.resolved?.unavailable;
+    const resolved = resolveLinks(symbol, (location) => this.#index.lookup(location), this.#whyMissing);
     for (const [outName, entry] of resolved.ports) symbol.node.out(outName)?.setLinks(entry.targets);
     symbol.problems = resolved.unresolved;
-    this.#links.set(symbol, resolved);
+    symbol.resolved = resolved;
+    const now = resolved.unavailable;
+    if (now.length > 0 && (before === undefined || now.join('\u0000') !== before.join('\u0000'))) {
+      this.#logger.warn({ node: label(symbol), unavailable: now, problems: resolved.unresolved }, 'node links to unavailable nodes: those paths answer 503');
+    } else if (now.length === 0 && before !== undefined && before.length > 0) {
+      this.#logger.info({ node: label(symbol) }, 'node links resolve again');
+    }
   }
 
-  #downstream(symbol: NodeSymbol): NodeSymbol[] {
-    const resolved = this.#links.get(symbol);
-    if (resolved === undefined) return [];
-    return [...resolved.ports.values()].flatMap((entry) => entry.symbols);
+  /** The fresh symbols a fresh symbol's links name (the order of activation within a batch). */
+  #freshTargets(symbol: NodeSymbol, fresh: ReadonlySet<NodeSymbol>): NodeSymbol[] {
+    const targets: NodeSymbol[] = [];
+    for (const locations of Object.values(symbol.spec.links ?? {})) {
+      for (const location of locations) {
+        const target = this.#index.lookup(location);
+        if (target !== undefined && fresh.has(target)) targets.push(target);
+      }
+    }
+    return targets;
   }
 
-  #lookup(location: PortLocation): NodeSymbol | undefined {
-    return location.name !== undefined ? this.#byName.get(location.name) : this.#byId.get(location.id ?? '');
+  /** Activates a symbol; false (state `failed`, error kept) when activation throws. */
+  async #activate(symbol: NodeSymbol, logFailure = true): Promise<boolean> {
+    try {
+      const activating = symbol.node.activate?.();
+      if (activating !== undefined) await activating;
+      symbol.state = 'active';
+      symbol.error = undefined;
+      return true;
+    } catch (thrown) {
+      symbol.state = 'failed';
+      symbol.error = toWeftError(thrown);
+      if (logFailure) this.#logger.error({ node: label(symbol), err: symbol.error }, 'node failed to activate');
+      return false;
+    }
   }
 
-  #unindex(symbol: NodeSymbol): void {
-    this.#byId.delete(symbol.id);
-    if (symbol.name && this.#byName.get(symbol.name) === symbol) this.#byName.delete(symbol.name);
-    this.#links.delete(symbol);
+  /** One drain checkpoint for a batch, bounded by the retire deadline. */
+  #drainedWithin(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.#retireTimeoutMs);
+      timer.unref();
+      void this.#drained().then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Deactivates a symbol that left the table at once, and closes it after the drain, off the queue. */
-  #retire(symbol: NodeSymbol): void {
+  #retire(symbol: NodeSymbol, drained: Promise<void>): void {
     const retiring = (async () => {
       if (symbol.state === 'active') await this.#deactivate(symbol);
-      await this.#drained();
+      await drained;
       await this.#closeNode(symbol);
     })();
     this.#retiring.add(retiring);
@@ -210,7 +269,7 @@ export class SymbolTable {
     try {
       await symbol.node.deactivate?.();
     } catch (thrown) {
-      this.#logger.warn({ node: symbol.name ?? symbol.id, err: toWeftError(thrown) }, 'node failed to deactivate');
+      this.#logger.warn({ node: label(symbol), err: toWeftError(thrown) }, 'node failed to deactivate');
     }
   }
 
@@ -218,7 +277,7 @@ export class SymbolTable {
     try {
       await symbol.node.close();
     } catch (thrown) {
-      this.#logger.warn({ node: symbol.name ?? symbol.id, err: toWeftError(thrown) }, 'node failed to close');
+      this.#logger.warn({ node: label(symbol), err: toWeftError(thrown) }, 'node failed to close');
     }
   }
 
@@ -229,6 +288,6 @@ export class SymbolTable {
   }
 }
 
-function refersTo(location: PortLocation, spec: IdentifiedSpec): boolean {
-  return location.name !== undefined ? location.name === spec.name : location.id === spec.id;
+function label(symbol: NodeSymbol): string {
+  return symbol.name ?? symbol.id;
 }

@@ -31,27 +31,28 @@ describe('planNodes', () => {
     expect(byNode(reopened).http).toMatchObject({ effect: 'restart', socket: 'reopened' });
   });
 
-  it('stops a deleted node and deactivates everything upstream of it, closing a listener socket', () => {
+  it('stops a deleted node and relinks what links to it to answer 503, keeping the listener serving', () => {
     const effects = byNode(planNodes({ before, after: [listener, router], created: [], updated: [], deleted: [pong] }));
     expect(effects.pong).toMatchObject({ effect: 'stop', active: false });
-    expect(effects.router).toMatchObject({ effect: 'deactivate', active: false });
-    expect(effects.router!.reason).toContain('"pong"');
-    expect(effects.http).toMatchObject({ effect: 'deactivate', active: false, socket: 'closed' });
+    expect(effects.router).toMatchObject({ effect: 'relink', active: true, unavailable: ['"pong"'] });
+    expect(effects.router!.reason).toContain('503');
+    expect(effects.http).toBeUndefined();
   });
 
-  it('starts a created node and activates the waiting nodes it completes', () => {
+  it('starts a created node and relinks the nodes whose missing target it is', () => {
     const waiting = [listener, router];
     const created: Spec = { kind: 'snippet', namespace: 'ns', name: 'pong', code: 'v1' };
     const effects = byNode(planNodes({ before: waiting, after: [...waiting, created], created: [created], updated: [], deleted: [] }));
-    expect(effects.pong).toMatchObject({ effect: 'start', active: true });
-    expect(effects.router).toMatchObject({ effect: 'activate', active: true });
-    expect(effects.http).toMatchObject({ effect: 'activate', socket: 'opened' });
+    expect(effects.pong).toMatchObject({ effect: 'start', active: true, unavailable: [] });
+    expect(effects.router).toMatchObject({ effect: 'relink', active: true, unavailable: [] });
+    expect(effects.router!.reason).toContain('resolve');
+    expect(effects.http).toBeUndefined();
   });
 
-  it('marks a created node whose link target is missing as inactive, and leaves untouched nodes out', () => {
+  it('starts a created node whose link target is missing, saying that link answers 503, and leaves untouched nodes out', () => {
     const created: Spec = { kind: 'nop', namespace: 'ns', name: 'lonely', links: to('nowhere') };
     const effects = planNodes({ before, after: [...before, created], created: [created], updated: [], deleted: [] });
-    expect(effects).toEqual([expect.objectContaining({ node: 'ns/lonely', effect: 'start', active: false })]);
+    expect(effects).toEqual([expect.objectContaining({ node: 'ns/lonely', effect: 'start', active: true, unavailable: ['"nowhere"'] })]);
     expect(effects[0]!.reason).toContain('"nowhere"');
   });
 });

@@ -76,9 +76,12 @@ describe('the plan\'s node effects match a running engine', () => {
 
     const pruned = await apply(ping('v2', moved, '\n  annotations: {reload: "1"}').replace(/- kind: snippet[\s\S]*$/, ''), true);
     expect(pruned.pong).toMatchObject({ effect: 'stop' });
-    expect(pruned.router).toMatchObject({ effect: 'deactivate', active: false });
-    expect(pruned.listener).toMatchObject({ effect: 'deactivate', active: false, socket: 'closed' });
-    await until(() => runtime!.status().every((status) => status.state !== 'active'));
-    expect(node('pong')).toBeUndefined();
+    expect(pruned.router).toMatchObject({ effect: 'relink', active: true, unavailable: ['"pong"'] });
+    expect(pruned.listener).toBeUndefined();
+    await until(() => node('pong') === undefined);
+    const response = await fetch(`http://127.0.0.1:${port()}/ping`, { signal: AbortSignal.timeout(2000) });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('ERR_NODE_UNAVAILABLE');
+    expect(runtime!.status().find((status) => status.name === 'router')).toMatchObject({ state: 'active', problems: [expect.stringContaining('pong')] });
   });
 });

@@ -52,15 +52,10 @@ describe.each(await storeTargets())('two engines on one store and namespace ($na
 
     const deleted = await weft(['delete', 'pong', '--store', store.url]);
     expect(deleted.code, deleted.stderr).toBe(0);
+    // The listener keeps serving; the route through the deleted node answers a coded 503.
     for (const each of engines) {
-      await eventually(async () => {
-        try {
-          await each.get('/ping');
-          return undefined;
-        } catch {
-          return true;
-        }
-      }, 3000, 'the workflow to stop serving on both engines');
+      await eventually(async () => ((await each.get('/ping')).startsWith('503 ') ? true : undefined), 3000, 'the deleted node to answer 503 on both engines');
+      expect(await each.get('/ping')).toContain('ERR_NODE_UNAVAILABLE');
     }
   }, 60_000);
 });

@@ -182,4 +182,18 @@ describe('OutPort', () => {
     const packet = new Packet(2);
     expect(port.write(new Process(), packet)).toBe(packet);
   });
+
+  it('answers a write of an exited process with the error it ended with, else ERR_PROCESS_EXITED, without calling the target', async () => {
+    let calls = 0;
+    const port = new OutPort('out');
+    port.link(new InPort('in', (_process, packet) => (calls++, packet)));
+    const process = new Process();
+    await process.exit(new WeftError('ERR_PROCESS_DEADLINE', { ms: 10 }));
+    const reply = port.write(process, new Packet('late')) as Packet;
+    expect(reply.payload).toMatchObject({ code: 'ERR_PROCESS_DEADLINE' });
+    const ended = new Process();
+    await ended.exit();
+    expect((port.write(ended, new Packet('late')) as Packet).payload).toMatchObject({ code: 'ERR_PROCESS_EXITED' });
+    expect(calls).toBe(0);
+  });
 });

@@ -109,5 +109,25 @@ describe('ProcessGroup', () => {
     group.spawn().onExit(() => new Promise(() => {}));
     expect(await within(group.exitAll(new Error('deadline'), 30))).toBe(false);
   });
-});
 
+  it('ends a process that runs past the maximum duration with ERR_PROCESS_DEADLINE, and leaves an unbounded one alone', async () => {
+    const group = new ProcessGroup({ maxDurationMs: 40 });
+    const bounded = group.spawn();
+    const unbounded = group.spawn({ unbounded: true });
+    const quick = group.spawn();
+    await quick.exit();
+    const aborted = new Promise<unknown>((resolve) => bounded.signal.addEventListener('abort', () => resolve(bounded.signal.reason)));
+    const reason = await Promise.race([aborted, new Promise((resolve) => setTimeout(() => resolve('no deadline'), 2000))]);
+    expect(reason).toMatchObject({ code: 'ERR_PROCESS_DEADLINE', category: 'deadline exceeded' });
+    expect(bounded.state).toBe('exited');
+    expect(unbounded.state).toBe('running');
+    expect(group.size).toBe(1);
+    await unbounded.exit();
+    group.stop();
+  });
+
+  it('has no maximum duration unless one is given, and refuses one that is not positive', () => {
+    expect(new ProcessGroup().maxDurationMs).toBe(Number.POSITIVE_INFINITY);
+    expect(() => new ProcessGroup({ maxDurationMs: 0 })).toThrow();
+  });
+});

@@ -98,20 +98,46 @@ describe('Runtime', () => {
     await until(() => events.some((event) => event.type === 'loaded' && event.name === 't2-s' && event.revision === 2));
     expect(await Trigger.all.get('t2')!.send('hi')).toBe('hi?');
     await store.delete({ namespace, name: 't2-s' });
-    await until(() => Trigger.all.get('t2')!.active === false);
-    expect(runtime.status().find((node) => node.name === 't2')).toMatchObject({ state: 'inactive' });
+    await until(() => events.some((event) => event.type === 'removed' && event.name === 't2-s'));
+    // The source keeps serving; only the path through the deleted node fails, with a coded 503.
+    expect(Trigger.all.get('t2')!.active).toBe(true);
+    expect(await Trigger.all.get('t2')!.send('hi')).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE', category: 'unavailable' });
+    expect(runtime.status().find((node) => node.name === 't2')).toMatchObject({ state: 'active', problems: [expect.stringContaining('not loaded')] });
   });
 
-  it('activates a source only once its downstream arrives (late binding)', async () => {
+  it('serves a source at once and binds its link when the target arrives (late binding)', async () => {
     const { runtime, namespace } = await start();
     await within(runtime.start());
     const [source, target] = chain(namespace, 't3');
     await store.insert([source!]);
     await until(() => events.some((event) => event.type === 'loaded' && event.name === 't3'));
-    expect(Trigger.all.get('t3')!.active).toBe(false);
+    expect(Trigger.all.get('t3')!.active).toBe(true);
     expect(runtime.status().find((node) => node.name === 't3')!.problems.join()).toContain('not loaded');
+    const reply = (await Trigger.all.get('t3')!.send('hi')) as Error;
+    expect(reply).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE' });
+    expect(reply.message).toContain('t3-s');
     await store.insert([target!]);
-    await until(() => Trigger.all.get('t3')!.active);
+    await until(() => events.some((event) => event.type === 'loaded' && event.name === 't3-s'));
+    expect(await Trigger.all.get('t3')!.send('hi')).toBe('hi!');
+    expect(runtime.status().find((node) => node.name === 't3')!.problems).toEqual([]);
+  });
+
+  it('answers for a target that failed to compile with why, and waits for an invalid spec to change instead of retrying', async () => {
+    const { runtime, namespace } = await start();
+    await within(runtime.start());
+    const [source] = chain(namespace, 't5');
+    await store.insert([source!, { kind: 'suffix', name: 't5-s', namespace, suffix: 1 }]);
+    await until(() => events.some((event) => event.type === 'failed' && event.name === 't5-s'));
+    const reply = (await Trigger.all.get('t5')!.send('hi')) as Error;
+    expect(reply).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE' });
+    expect(reply.message).toContain('failed to load');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(events.filter((event) => event.type === 'failed' && event.name === 't5-s')).toHaveLength(1);
+    expect(runtime.loader.failures.get([...runtime.loader.failures.keys()][0]!)).toMatchObject({ retrying: false });
+    const [broken] = await store.find({ namespace, name: 't5-s' });
+    await store.update([{ ...broken!, suffix: '+' }]);
+    await until(() => events.some((event) => event.type === 'loaded' && event.name === 't5-s'));
+    expect(await Trigger.all.get('t5')!.send('hi')).toBe('hi+');
   });
 
   it('keeps the old node serving when an update fails to compile, reports it and retries with backoff', async () => {

@@ -85,24 +85,33 @@ function controllableDrain(): { drained: () => Promise<void>; calls: () => numbe
 }
 
 describe('SymbolTable', () => {
-  it('binds links late: a source waits inactive for its target, then both activate, target first', async () => {
+  it('binds links late: a source serves at once, its missing target answers ERR_NODE_UNAVAILABLE until it arrives', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
     const a = new Probe('A', log);
     const b = new Probe('B', log);
     const symbolA = await within(table.insert(spec('A', { out: ['B'] }), a));
-    expect(symbolA.state).toBe('inactive');
+    expect(symbolA.state).toBe('active');
     expect(symbolA.problems).toEqual([expect.stringContaining('"B" is not loaded')]);
-    expect(a.outPort.links).toEqual([]);
-    expect(log).toEqual([]);
+    expect(symbolA.resolved?.unavailable).toEqual(['B']);
+    expect(await write(a.outPort, 1)).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE', params: { node: 'B', reason: 'it is not loaded' } });
 
     const symbolB = await within(table.insert(spec('B'), b));
     expect(symbolB.state).toBe('active');
-    expect(symbolA.state).toBe('active');
     expect(symbolA.problems).toEqual([]);
-    expect(log).toEqual(['activate B', 'activate A']);
+    expect(log).toEqual(['activate A', 'activate B']);
     expect(a.outPort.links).toEqual([b.inPort]);
     expect(await write(a.outPort, 1)).toBe('B:1');
+    await within(table.close());
+  });
+
+  it('gives the reason whyMissing knows for a target that is not in the table', async () => {
+    const table = new SymbolTable({ namespace: NAMESPACE, whyMissing: (location) => (location.name === 'B' ? 'it failed to load: bad code' : undefined) });
+    const a = new Probe('A', []);
+    await within(table.insert(spec('A', { out: ['B'] }), a));
+    const reply = (await write(a.outPort, 1)) as WeftError;
+    expect(reply.code).toBe('ERR_NODE_UNAVAILABLE');
+    expect(reply.message).toContain('failed to load');
     await within(table.close());
   });
 
@@ -114,44 +123,42 @@ describe('SymbolTable', () => {
     await within(table.insert({ id: randomUUID(), kind: 'probe', namespace: NAMESPACE, links: { out: [{ id: idB, port: 'in' }] } }, a));
     await within(table.insert({ id: idB, kind: 'probe', namespace: NAMESPACE }, new Probe('B', log)));
     expect(table.get(idB)?.state).toBe('active');
-    expect(log).toEqual(['activate B', 'activate A']);
     expect(await write(a.outPort, 'x')).toBe('B:x');
     await within(table.close());
   });
 
-  it('activates downstream-first and deactivates upstream-first along a chain', async () => {
+  it('activates a batch downstream-first and leaves the rest of a chain serving when a node is removed', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
-    await within(table.insert(spec('A', { out: ['B'] }), new Probe('A', log)));
-    await within(table.insert(spec('B', { out: ['C'] }), new Probe('B', log)));
+    const nodes = { A: new Probe('A', log), B: new Probe('B', log), C: new Probe('C', log) };
     const specC = spec('C');
-    await within(table.insert(specC, new Probe('C', log)));
+    await within(table.apply({ upserts: [
+      { spec: spec('A', { out: ['B'] }), node: nodes.A },
+      { spec: spec('B', { out: ['C'] }), node: nodes.B },
+      { spec: specC, node: nodes.C },
+    ] }));
     expect(log).toEqual(['activate C', 'activate B', 'activate A']);
+    expect(await write(nodes.A.outPort, 1)).toBe('C:B:1');
 
     log.length = 0;
     await within(table.remove(specC.id));
     await until(() => log.includes('close C'));
-    expect(log).toEqual(['deactivate A', 'deactivate B', 'deactivate C', 'close C']);
-    expect(table.byName('A')?.state).toBe('inactive');
-    expect(table.byName('B')?.state).toBe('inactive');
+    expect(log).toEqual(['deactivate C', 'close C']);
+    expect(table.byName('A')?.state).toBe('active');
+    expect(table.byName('B')?.state).toBe('active');
+    expect(table.byName('B')?.problems).toEqual([expect.stringContaining('"C" is not loaded')]);
+    expect(await write(nodes.B.outPort, 2)).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE' });
     expect(table.byName('C')).toBeUndefined();
     await within(table.close());
   });
 
-  it('activates a 3-cycle inserted one at a time 0, 0, then 3 times, and removing one deactivates all three', async () => {
+  it('links a 3-cycle inserted one at a time, each node activated once, and removing one leaves the others serving', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
     const nodes = { A: new Probe('A', log), B: new Probe('B', log), C: new Probe('C', log) };
     const specs = { A: spec('A', { out: ['B'] }), B: spec('B', { out: ['C'] }), C: spec('C', { out: ['A'] }) };
-    const activations = (): number => log.filter((event) => event.startsWith('activate')).length;
-
-    const counts: number[] = [];
-    for (const name of ['A', 'B', 'C'] as const) {
-      const before = activations();
-      await within(table.insert(specs[name], nodes[name]));
-      counts.push(activations() - before);
-    }
-    expect(counts).toEqual([0, 0, 3]);
+    for (const name of ['A', 'B', 'C'] as const) await within(table.insert(specs[name], nodes[name]));
+    expect(log).toEqual(['activate A', 'activate B', 'activate C']);
     expect(table.symbols.map((symbol) => symbol.state)).toEqual(['active', 'active', 'active']);
     expect(nodes.A.outPort.links).toEqual([nodes.B.inPort]);
     expect(nodes.B.outPort.links).toEqual([nodes.C.inPort]);
@@ -160,33 +167,38 @@ describe('SymbolTable', () => {
     log.length = 0;
     await within(table.remove(specs.A.id));
     await until(() => log.includes('close A'));
-    expect(log.filter((event) => event.startsWith('deactivate')).sort()).toEqual(['deactivate A', 'deactivate B', 'deactivate C']);
-
-    log.length = 0;
-    await within(table.remove(specs.B.id));
-    await within(table.remove(specs.C.id));
-    await until(() => log.includes('close B') && log.includes('close C'));
-    expect(log.filter((event) => event.startsWith('deactivate'))).toEqual([]);
+    expect(log).toEqual(['deactivate A', 'close A']);
+    expect(await write(nodes.C.outPort, 1)).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE' });
     await within(table.close());
   });
 
-  it('keeps a source inactive with a problem when the target has no such in-port', async () => {
+  it('activates a cycle applied in one batch once each', async () => {
+    const log: Event[] = [];
+    const table = new SymbolTable({ namespace: NAMESPACE });
+    const nodes = { A: new Probe('A', log), B: new Probe('B', log) };
+    await within(table.apply({ upserts: [{ spec: spec('A', { out: ['B'] }), node: nodes.A }, { spec: spec('B', { out: ['A'] }), node: nodes.B }] }));
+    expect(log.sort()).toEqual(['activate A', 'activate B']);
+    expect(nodes.A.outPort.links).toEqual([nodes.B.inPort]);
+    expect(nodes.B.outPort.links).toEqual([nodes.A.inPort]);
+    await within(table.close());
+  });
+
+  it('answers ERR_NODE_UNAVAILABLE on a link to a target without the in-port, with a problem', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
     await within(table.insert(spec('B'), new Probe('B', log)));
     const a = new Probe('A', log);
     const symbolA = await within(table.insert(spec('A', { out: ['B.input'] }), a));
-    expect(symbolA.state).toBe('inactive');
+    expect(symbolA.state).toBe('active');
     expect(symbolA.problems).toEqual([expect.stringContaining('has no in-port "input"')]);
-    expect(log).toEqual(['activate B']);
+    expect(await write(a.outPort, 1)).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE', params: { reason: 'it has no in-port "input"' } });
     await within(table.close());
   });
 
-  it('keeps a source inactive with a problem when it has no such out-port', async () => {
+  it('records a problem when the source has no such out-port', async () => {
     const table = new SymbolTable({ namespace: NAMESPACE });
     await within(table.insert(spec('B'), new Probe('B', [])));
     const symbolA = await within(table.insert(spec('A', { 'out[1]': ['B'] }), new Probe('A', [])));
-    expect(symbolA.state).toBe('inactive');
     expect(symbolA.problems).toEqual([expect.stringContaining('out-port "out[1]" does not exist')]);
     await within(table.close());
   });
@@ -323,7 +335,7 @@ describe('SymbolTable', () => {
     });
   });
 
-  it('remove deactivates the upstream, unlinks it and closes the node', async () => {
+  it('remove deactivates and closes the node, and binds the upstream link to an unavailable stand-in', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
     const a = new Probe('A', log);
@@ -334,16 +346,18 @@ describe('SymbolTable', () => {
     log.length = 0;
     expect(await within(table.remove(specB.id))).toBe(true);
     await until(() => b.closes === 1);
-    expect(log).toEqual(['deactivate A', 'deactivate B', 'close B']);
+    expect(log).toEqual(['deactivate B', 'close B']);
     expect(table.get(specB.id)).toBeUndefined();
     expect(table.byName('B')).toBeUndefined();
-    expect(table.byName('A')?.state).toBe('inactive');
-    expect(a.outPort.links).toEqual([]);
+    expect(table.byName('A')?.state).toBe('active');
+    expect(a.outPort.links).toHaveLength(1);
+    expect(a.outPort.links[0]).not.toBe(b.inPort);
+    expect(await write(a.outPort, 1)).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE' });
     expect(await within(table.remove(specB.id))).toBe(false);
     await within(table.close());
   });
 
-  it('re-links and re-activates the upstream when a removed node comes back', async () => {
+  it('re-links the upstream when a removed node comes back', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
     const a = new Probe('A', log);
@@ -354,8 +368,29 @@ describe('SymbolTable', () => {
     log.length = 0;
     const again = new Probe('B-again', log);
     await within(table.insert(spec('B'), again));
-    expect(log).toEqual(['activate B-again', 'activate A']);
+    expect(log).toEqual(['activate B-again']);
     expect(await write(a.outPort, 'x')).toBe('B-again:x');
+    await within(table.close());
+  });
+
+  it('relinks only the nodes that name what changed', async () => {
+    const table = new SymbolTable({ namespace: NAMESPACE });
+    const others = Array.from({ length: 50 }, (_, i) => new Probe(`other-${i}`, []));
+    await within(table.apply({ upserts: others.map((node, i) => ({ spec: spec(`other-${i}`, { out: [`other-${(i + 1) % 50}`] }), node })) }));
+    const a = new Probe('A', []);
+    await within(table.insert(spec('A', { out: ['B'] }), a));
+    const setLinks = others.map((node) => {
+      let calls = 0;
+      const original = node.outPort.setLinks.bind(node.outPort);
+      node.outPort.setLinks = (targets) => {
+        calls++;
+        original(targets);
+      };
+      return () => calls;
+    });
+    await within(table.insert(spec('B'), new Probe('B', [])));
+    expect(setLinks.map((calls) => calls())).toEqual(others.map(() => 0));
+    expect(await write(a.outPort, 1)).toBe('B:1');
     await within(table.close());
   });
 
@@ -365,12 +400,11 @@ describe('SymbolTable', () => {
     await within(table.insert(spec('C'), new Probe('C', log)));
     await within(table.insert(spec('B', { out: ['C'] }), new Probe('B', log)));
     await within(table.insert(spec('A', { out: ['B'] }), new Probe('A', log)));
-    await within(table.insert(spec('lonely', { out: ['missing'] }), new Probe('lonely', log)));
     log.length = 0;
     await within(table.close());
     const deactivations = log.filter((event) => event.startsWith('deactivate'));
     expect(deactivations).toEqual(['deactivate A', 'deactivate B', 'deactivate C']);
-    expect(log.filter((event) => event.startsWith('close')).sort()).toEqual(['close A', 'close B', 'close C', 'close lonely']);
+    expect(log.filter((event) => event.startsWith('close')).sort()).toEqual(['close A', 'close B', 'close C']);
     expect(log.indexOf('close A')).toBeGreaterThan(log.indexOf('deactivate C'));
     expect(table.size).toBe(0);
   });
@@ -391,50 +425,40 @@ describe('SymbolTable', () => {
     expect(b.closes).toBe(1);
   });
 
-  it('throws when a new node that could activate fails to, and keeps it out of the table', async () => {
-    const table = new SymbolTable({ namespace: NAMESPACE });
+  it('closes a retired node at the retire deadline even when work that may reach it never ends', async () => {
+    const drain = controllableDrain();
+    const table = new SymbolTable({ namespace: NAMESPACE, drained: drain.drained, retireTimeoutMs: 50 });
     const b = new Probe('B', []);
-    b.failActivation = new WeftError('ERR_LISTEN_FAILED', { address: ':80', reason: 'in use' });
     const specB = spec('B');
-    await expect(within(table.insert(specB, b))).rejects.toMatchObject({ code: 'ERR_LISTEN_FAILED' });
-    expect(table.get(specB.id)).toBeUndefined();
-    expect(b.closes).toBe(1);
-    await within(table.close());
+    await within(table.insert(specB, b));
+    await within(table.insert({ ...specB }, new Probe('B-new', [])));
+    await until(() => b.closes === 1, 2000);
+    expect((await b.inPort.handle(new Process(), new Packet(1))).payload).toMatchObject({ code: 'ERR_NODE_CLOSED' });
+    const closing = table.close();
+    drain.release();
+    await within(closing);
   });
 
-  it('marks a node that fails to activate once its downstream arrives as failed, and retries it on demand', async () => {
-    const log: Event[] = [];
-    const table = new SymbolTable({ namespace: NAMESPACE });
-    const a = new Probe('A', log);
-    a.failActivation = new Error('port busy');
-    const symbolA = await within(table.insert(spec('A', { out: ['B'] }), a));
-    await within(table.insert(spec('B'), new Probe('B', log)));
-    expect(symbolA.state).toBe('failed');
-    expect((symbolA.error as WeftError).code).toBe('ERR_INTERNAL');
-    expect(log).toEqual(['activate B']);
-
-    await within(table.retryFailed());
-    expect(symbolA.state).toBe('failed');
-    a.failActivation = undefined;
-    await within(table.retryFailed());
-    expect(symbolA.state).toBe('active');
-    expect(symbolA.error).toBeUndefined();
-    expect(log).toEqual(['activate B', 'activate A']);
-    await within(table.close());
-  });
-
-  it('does not activate the upstream of a node whose activation just failed', async () => {
+  it('keeps a new node that fails to activate as failed, links to it unavailable, and retries it on demand', async () => {
     const log: Event[] = [];
     const table = new SymbolTable({ namespace: NAMESPACE });
     const a = new Probe('A', log);
     const b = new Probe('B', log);
     b.failActivation = new Error('port busy');
-    await within(table.insert(spec('A', { out: ['B'] }), a));
-    await within(table.insert(spec('B', { out: ['C'] }), b));
-    await within(table.insert(spec('C'), new Probe('C', log)));
-    expect(table.byName('B')?.state).toBe('failed');
-    expect(table.byName('A')?.state).toBe('inactive');
-    expect(log).toEqual(['activate C']);
+    const symbolA = await within(table.insert(spec('A', { out: ['B'] }), a));
+    const symbolB = await within(table.insert(spec('B'), b));
+    expect(symbolB.state).toBe('failed');
+    expect((symbolB.error as WeftError).code).toBe('ERR_INTERNAL');
+    expect(symbolA.resolved?.unavailable).toEqual(['B']);
+    expect(((await write(a.outPort, 1)) as Error).message).toContain('failed to activate');
+
+    await within(table.retryFailed());
+    expect(symbolB.state).toBe('failed');
+    b.failActivation = undefined;
+    await within(table.retryFailed());
+    expect(symbolB.state).toBe('active');
+    expect(symbolB.error).toBeUndefined();
+    expect(await write(a.outPort, 1)).toBe('B:1');
     await within(table.close());
   });
 
@@ -449,24 +473,35 @@ describe('SymbolTable', () => {
     ];
     await within(Promise.all(operations));
     await until(() => log.includes('close B'));
-    expect(log).toEqual(['activate B', 'activate A', 'deactivate A', 'deactivate B', 'close B']);
+    expect(log).toEqual(['activate A', 'activate B', 'deactivate B', 'close B']);
     await within(table.close());
   });
 
-  it(
-    'links the upstream to a replacement that waits for its own downstream, both left inactive',
-    async () => {
-      const table = new SymbolTable({ namespace: NAMESPACE });
-      const a = new Probe('A', []);
-      const specB = spec('B');
-      await within(table.insert(spec('A', { out: ['B'] }), a));
-      await within(table.insert(specB, new Probe('B', [])));
-      const fresh = new Probe('B-new', []);
-      await within(table.insert({ ...specB, links: { out: [{ name: 'later', port: 'in' }] } }, fresh));
-      expect(table.get(specB.id)?.state).toBe('inactive');
-      expect(table.byName('A')?.state).toBe('inactive');
-      expect(await write(a.outPort, 'x')).toBe('B-new:x');
-      await within(table.close());
-    },
-  );
+  it('links the upstream to a replacement whose own downstream is missing', async () => {
+    const table = new SymbolTable({ namespace: NAMESPACE });
+    const a = new Probe('A', []);
+    const specB = spec('B');
+    await within(table.insert(spec('A', { out: ['B'] }), a));
+    await within(table.insert(specB, new Probe('B', [])));
+    const fresh = new Probe('B-new', []);
+    await within(table.insert({ ...specB, links: { out: [{ name: 'later', port: 'in' }] } }, fresh));
+    expect(table.get(specB.id)?.state).toBe('active');
+    expect(table.byName('A')?.state).toBe('active');
+    expect(a.outPort.links).toEqual([fresh.inPort]);
+    expect(await write(a.outPort, 'x')).toMatchObject({ code: 'ERR_NODE_UNAVAILABLE', params: { node: 'later' } });
+    await within(table.close());
+  });
+
+  it('loads 20 000 nodes in one batch, yielding to the event loop meanwhile', async () => {
+    const table = new SymbolTable({ namespace: NAMESPACE });
+    const upserts = Array.from({ length: 20_000 }, (_, i) => ({ spec: spec(`n-${i}`, i + 1 < 20_000 ? { out: [`n-${i + 1}`] } : {}), node: new Probe(`n-${i}`, []) }));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const result = await within(table.apply({ upserts }), 20_000);
+    clearInterval(ticker);
+    expect(result.loaded).toHaveLength(20_000);
+    expect(table.symbols.every((symbol) => symbol.state === 'active' && symbol.problems.length === 0)).toBe(true);
+    expect(turns).toBeGreaterThan(0);
+    await within(table.close(), 20_000);
+  });
 });

@@ -1,0 +1,92 @@
+import type { Links, PortLocation } from '../spec/index.ts';
+
+/** What a LinkIndex holds: something with an id, maybe a name, and the links of its spec. */
+export interface Linkable {
+  readonly id: string;
+  readonly name?: string;
+  readonly links?: Links;
+}
+
+/** The key a link target is looked up by: its name when it has one, else its id. */
+export function linkKey(location: PortLocation): string {
+  return location.name !== undefined ? `n\u0000${location.name}` : `i\u0000${location.id ?? ''}`;
+}
+
+/**
+ * Who links to whom, in one namespace: entries by id and by name, and the reverse index of the
+ * entries whose links name a key (a name or an id, resolved or not). Every operation costs in
+ * proportion to the entry's own links, so a change touches only the entries it affects: the
+ * symbol table relinks `dependentsOf` what it inserts or removes instead of the whole namespace.
+ */
+export class LinkIndex<T extends Linkable> {
+  readonly #byId = new Map<string, T>();
+  readonly #byName = new Map<string, T>();
+  readonly #dependents = new Map<string, Set<T>>();
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  values(): IterableIterator<T> {
+    return this.#byId.values();
+  }
+
+  get(id: string): T | undefined {
+    return this.#byId.get(id);
+  }
+
+  byName(name: string): T | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** The entry a link target names: by name when the location has one, else by id. */
+  lookup(location: PortLocation): T | undefined {
+    return location.name !== undefined ? this.#byName.get(location.name) : this.#byId.get(location.id ?? '');
+  }
+
+  /** Adds an entry (replacing whatever held its id or name in the maps; delete the old one first). */
+  add(entry: T): void {
+    this.#byId.set(entry.id, entry);
+    if (entry.name) this.#byName.set(entry.name, entry);
+    for (const key of targetKeys(entry)) {
+      let set = this.#dependents.get(key);
+      if (set === undefined) this.#dependents.set(key, (set = new Set()));
+      set.add(entry);
+    }
+  }
+
+  /** Removes an entry; a name held by another entry stays with it. */
+  delete(entry: T): void {
+    if (this.#byId.get(entry.id) === entry) this.#byId.delete(entry.id);
+    if (entry.name && this.#byName.get(entry.name) === entry) this.#byName.delete(entry.name);
+    for (const key of targetKeys(entry)) {
+      const set = this.#dependents.get(key);
+      set?.delete(entry);
+      if (set?.size === 0) this.#dependents.delete(key);
+    }
+  }
+
+  /** The entries whose links name `entry` (by its name or its id), whether or not they resolve now. */
+  dependentsOf(entry: Linkable, into: Set<T> = new Set()): Set<T> {
+    const byId = this.#dependents.get(`i\u0000${entry.id}`);
+    if (byId !== undefined) for (const dependent of byId) into.add(dependent);
+    if (entry.name) {
+      const byName = this.#dependents.get(`n\u0000${entry.name}`);
+      if (byName !== undefined) for (const dependent of byName) into.add(dependent);
+    }
+    return into;
+  }
+
+  clear(): void {
+    this.#byId.clear();
+    this.#byName.clear();
+    this.#dependents.clear();
+  }
+}
+
+/** The distinct keys an entry's links look targets up by. */
+function targetKeys(entry: Linkable): Set<string> {
+  const keys = new Set<string>();
+  for (const locations of Object.values(entry.links ?? {})) for (const location of locations) keys.add(linkKey(location));
+  return keys;
+}
