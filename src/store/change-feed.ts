@@ -32,6 +32,8 @@ interface Watcher {
   readonly filter: SpecFilter;
   readonly queue: ChangeQueue;
   cursor: number;
+  /** True while a backlog of several pages is being read (in slices); it reads to the head. */
+  reading: boolean;
 }
 
 const PAGE_SIZE = 500;
@@ -74,7 +76,7 @@ export class ChangeFeed {
         this.#onReaders?.(this.#readers);
       },
     });
-    const watcher: Watcher = { filter: { ...filter }, cursor: head, queue };
+    const watcher: Watcher = { filter: { ...filter }, cursor: head, queue, reading: false };
     if (options.after !== undefined) {
       const after = parseToken(options.after);
       if (after === undefined || after > head || after < prunedThrough) this.#reset(watcher, head);
@@ -100,19 +102,63 @@ export class ChangeFeed {
     await Promise.all([...this.#watchers].map((watcher) => watcher.queue.close()));
   }
 
+  /**
+   * Moves a watcher to the head of the log. One page (the usual backlog) is pushed at once; a
+   * longer backlog (a write of thousands of specs) is read page by page with a turn of the event
+   * loop between pages, so parsing it does not stall the process, and pushed when the head is
+   * reached: a reader still receives every commit whole (with `takeBuffered`).
+   */
   #pumpOne(watcher: Watcher): void {
+    if (watcher.reading || watcher.queue.closed) return;
+    const page = this.#read(watcher);
+    if (page === undefined) return;
+    if (page.length < PAGE_SIZE) {
+      this.#push(watcher, page);
+      return;
+    }
+    watcher.reading = true;
+    void this.#readBacklog(watcher, [...page]).finally(() => {
+      watcher.reading = false;
+      // Changes logged while the backlog was read (a write to a memory store pumps only once).
+      this.#pumpOne(watcher);
+    });
+  }
+
+  async #readBacklog(watcher: Watcher, backlog: LoggedChange[]): Promise<void> {
     for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (watcher.queue.closed) return;
-      const page = this.#source.read(watcher.cursor, watcher.filter.namespace, PAGE_SIZE);
-      if (watcher.cursor < page.prunedThrough) {
-        this.#reset(watcher, page.head);
+      let page: readonly LoggedChange[] | undefined;
+      try {
+        page = this.#read(watcher, backlog.at(-1)?.seq);
+      } catch (thrown) {
+        watcher.queue.fail(thrown);
+        return;
+      }
+      if (page === undefined) {
+        backlog = [];
         continue;
       }
-      for (const change of page.changes) {
-        watcher.cursor = change.seq;
-        if (matchFilter(change.spec, watcher.filter)) watcher.queue.push(toEvent(change));
-      }
-      if (page.changes.length < PAGE_SIZE) return;
+      backlog.push(...page);
+      if (page.length < PAGE_SIZE) break;
+    }
+    this.#push(watcher, backlog);
+  }
+
+  /** The next page after `after` (default the cursor); undefined after a reset (the cursor moved to the head). */
+  #read(watcher: Watcher, after = watcher.cursor): readonly LoggedChange[] | undefined {
+    const page = this.#source.read(after, watcher.filter.namespace, PAGE_SIZE);
+    if (after < page.prunedThrough) {
+      this.#reset(watcher, page.head);
+      return undefined;
+    }
+    return page.changes;
+  }
+
+  #push(watcher: Watcher, changes: readonly LoggedChange[]): void {
+    for (const change of changes) {
+      watcher.cursor = change.seq;
+      if (matchFilter(change.spec, watcher.filter)) watcher.queue.push(toEvent(change));
     }
   }
 

@@ -146,13 +146,17 @@ export class SymbolTable {
       }
       fresh.push(symbol);
     }
+    const upserted = new Set(fresh.map((symbol) => symbol.id));
     for (const id of change.removals ?? []) {
       const symbol = this.#index.get(id);
-      if (symbol === undefined || fresh.some((entry) => entry.id === id)) continue;
+      if (symbol === undefined || upserted.has(id)) continue;
       this.#index.delete(symbol);
       removed.push(symbol);
     }
-    for (const symbol of fresh) this.#index.add(symbol);
+    for (const symbol of fresh) {
+      this.#index.add(symbol);
+      await slicer.pause();
+    }
 
     // Activate downstream-first, each with its own links bound first (a listener must not serve
     // before its out-port leads somewhere). A replacement that fails puts the old node back.
@@ -180,9 +184,15 @@ export class SymbolTable {
       await slicer.pause();
     }
 
-    // The swap: every link that names what changed is bound again, in one synchronous step.
-    const relink = new Set<NodeSymbol>(freshSet);
-    for (const symbol of [...fresh, ...replaced.values(), ...removed]) this.#index.dependentsOf(symbol, relink);
+    // The swap, in one synchronous step: the nodes already running that name what changed are
+    // bound again. Fresh nodes were bound before they activated, so only those naming a fresh
+    // node that then failed to activate (or was refused) are bound again.
+    const unsettled = new Set<NodeSymbol>();
+    for (const symbol of fresh) if (!freshSet.has(symbol) || symbol.state === 'failed') this.#index.dependentsOf(symbol, unsettled);
+    const relink = new Set<NodeSymbol>();
+    for (const changed of [...fresh, ...replaced.values(), ...removed]) {
+      for (const dependent of this.#index.dependentsOf(changed)) if (!freshSet.has(dependent) || unsettled.has(dependent)) relink.add(dependent);
+    }
     for (const symbol of relink) if (this.#index.get(symbol.id) === symbol) this.#link(symbol);
 
     const retired = [...replaced.values(), ...removed];

@@ -45,6 +45,17 @@ export function describeWatch(context: ConformanceContext): void {
       expect(await reader.quiet()).toEqual([]);
     });
 
+    it('delivers a write of 1 200 specs whole: its first event, then takeBuffered, hold all of them in order', async () => {
+      const { namespace, store } = context;
+      const stream = await subscribe();
+      const iterator = stream[Symbol.asyncIterator]();
+      const written = await store.insert(Array.from({ length: 1200 }, (_, i) => aSpec({ namespace, name: `n-${i}` })));
+      const first = await within(iterator.next(), 10_000, 'the first event');
+      const events = [first.value!, ...(stream.takeBuffered?.() ?? [])];
+      expect(events.map((event) => event.id)).toEqual(written.map((spec) => spec.id));
+      await stream.close();
+    });
+
     it('delivers a write made right after ready, to every open stream', async () => {
       const { namespace, store } = context;
       const first = eventReader(await subscribe());
