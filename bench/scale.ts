@@ -6,7 +6,7 @@
 //             request answers; heap after a GC (for N = 10 000 and 100 000: memory ∝ N?).
 //   change    in a loaded 10 000-spec namespace, one spec updated 30 times: write → applied
 //             (the loader's `loaded` event), median and max; on the memory store (the loader's
-//             own work) and on SQLite (plus its 20 ms change-log poll).
+//             own work) and on SQLite (plus its 10 ms change-log poll).
 //   apply     a running engine with only the ping workflow; 10 000 specs written in one
 //             transaction while a client sends a request every 2 ms: the worst request latency
 //             during the apply against the baseline median before it, and the time to apply.

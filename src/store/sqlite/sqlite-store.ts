@@ -23,7 +23,7 @@ export interface SqliteStoreOptions extends ChangeRetention {
   readonly url?: string;
   /** How long a write waits for another process's write lock (default 5000 ms). */
   readonly busyTimeoutMs?: number;
-  /** How often open watches look for commits of other processes (default 20 ms). */
+  /** How often open watches look for commits of other processes (default 10 ms). */
   readonly pollIntervalMs?: number;
 }
 
@@ -61,7 +61,7 @@ export class SqliteStore extends LoggedSpecStore {
     this.#specs = prepared.specs;
     this.#dataVersion = prepared.dataVersion;
     this.url = options.url ?? `sqlite://${options.path}`;
-    this.#pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 10;
   }
 
   protected readSpecs(filter: SpecFilter): StoredSpec[] {
