@@ -1,4 +1,4 @@
-import { describeSpec, type PortLocation, type Spec, type StoredSpec } from '../src/index.ts';
+import { describeSpec, linkResolver, type PortLocation, type Spec, type StoredSpec } from '../src/index.ts';
 
 /** What a running engine of the namespace would do with one node when the plan is applied. */
 export type NodeEffectKind = 'start' | 'restart' | 'stop' | 'relink';
@@ -81,38 +81,29 @@ function sameFields(a: Spec, b: Spec, fields: readonly string[]): boolean {
   return fields.every((field) => (a[field] ?? SOCKET_DEFAULTS[field]) === (b[field] ?? SOCKET_DEFAULTS[field]));
 }
 
-/** The specs of one state of the namespaces, with links resolved by name (else id) as the symbol table does. */
+/** The specs of one state of the namespaces, with links resolved as the symbol table does (one LinkIndex per namespace). */
 class Graph {
-  readonly #byKey = new Map<string, Spec>();
+  readonly #find: (namespace: string | undefined, location: PortLocation) => Spec | undefined;
 
   constructor(specs: readonly Spec[]) {
-    for (const spec of specs) {
-      if (spec.name) this.#byKey.set(`${spec.namespace}\u0000n\u0000${spec.name}`, spec);
-      if (spec.id) this.#byKey.set(`${spec.namespace}\u0000i\u0000${spec.id}`, spec);
-    }
+    this.#find = linkResolver(specs);
   }
 
   /** The spec each link points at, or undefined where none is there. */
   targets(spec: Spec): (Spec | undefined)[] {
-    return Object.values(spec.links ?? {}).flat().map((location) => this.#find(spec.namespace!, location));
+    return Object.values(spec.links ?? {}).flat().map((location) => this.#find(spec.namespace, location));
   }
 
   /** The link targets of `spec` that do not exist, labelled, each once. */
   missing(spec: Spec): string[] {
     const locations = Object.values(spec.links ?? {}).flat();
-    return [...new Set(locations.filter((location) => this.#find(spec.namespace!, location) === undefined).map(label))];
+    return [...new Set(locations.filter((location) => this.#find(spec.namespace, location) === undefined).map(label))];
   }
 
   /** What `spec`'s missing targets mean for it (empty when every link resolves). */
   why(spec: Spec): string {
     const missing = this.missing(spec);
     return missing.length === 0 ? '' : `; its links to ${missing.join(', ')} answer 503 (no such node)`;
-  }
-
-  #find(namespace: string, location: PortLocation): Spec | undefined {
-    return location.name !== undefined
-      ? this.#byKey.get(`${namespace}\u0000n\u0000${location.name}`)
-      : this.#byKey.get(`${namespace}\u0000i\u0000${location.id ?? ''}`);
   }
 }
 

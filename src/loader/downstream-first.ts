@@ -1,4 +1,4 @@
-import type { StoredSpec } from '../spec/index.ts';
+import { LinkIndex, type StoredSpec } from '../spec/index.ts';
 
 /**
  * The specs ordered so that each comes after the specs its links point to (among these specs;
@@ -7,17 +7,13 @@ import type { StoredSpec } from '../spec/index.ts';
  * nothing upstream of it goes inactive in between. Cycles keep their first-met order.
  */
 export function downstreamFirst(specs: readonly StoredSpec[]): StoredSpec[] {
-  const byName = new Map<string, StoredSpec>();
-  const byId = new Map<string, StoredSpec>();
-  for (const spec of specs) {
-    byId.set(spec.id, spec);
-    if (spec.name !== undefined) byName.set(spec.name, spec);
-  }
+  const index = new LinkIndex<StoredSpec>();
+  for (const spec of specs) index.add(spec);
   const targets = (spec: StoredSpec): StoredSpec[] => {
     const found: StoredSpec[] = [];
     for (const locations of Object.values(spec.links ?? {})) {
-      for (const target of locations) {
-        const next = target.name !== undefined ? byName.get(target.name) : byId.get(target.id ?? '');
+      for (const location of locations) {
+        const next = index.lookup(location);
         if (next !== undefined) found.push(next);
       }
     }

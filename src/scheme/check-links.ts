@@ -1,4 +1,4 @@
-import type { Spec } from '../spec/index.ts';
+import { linkResolver, type Spec } from '../spec/index.ts';
 import { declaresPort } from './kind.ts';
 import type { Problem } from './problem.ts';
 import type { Scheme } from './scheme.ts';
@@ -9,19 +9,12 @@ import type { Scheme } from './scheme.ts';
  * nowhere yet is fine: links bind late. Returns problems per spec index.
  */
 export function checkLinkTargets(scheme: Scheme, specs: readonly Spec[], known: readonly Spec[] = []): Map<number, Problem[]> {
-  const byName = new Map<string, Spec>();
-  const byId = new Map<string, Spec>();
-  for (const spec of [...known, ...specs]) {
-    if (spec.name) byName.set(`${spec.namespace}\u0000${spec.name}`, spec);
-    if (spec.id) byId.set(`${spec.namespace}\u0000${spec.id}`, spec);
-  }
+  const find = linkResolver([...known, ...specs]);
   const result = new Map<number, Problem[]>();
   specs.forEach((spec, index) => {
     for (const [outName, targets] of Object.entries(spec.links ?? {})) {
       targets.forEach((target, position) => {
-        const found = target.name !== undefined
-          ? byName.get(`${spec.namespace}\u0000${target.name}`)
-          : byId.get(`${spec.namespace}\u0000${target.id}`);
+        const found = find(spec.namespace, target);
         const ports = found === undefined ? undefined : scheme.portsOf(found);
         if (ports === undefined || declaresPort(ports.in, target.port)) return;
         const problems = result.get(index) ?? [];

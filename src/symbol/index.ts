@@ -1,5 +1,4 @@
 export { NodeSymbol, type IdentifiedSpec, type SymbolState } from './node-symbol.ts';
 export { SymbolTable, type SymbolTableOptions, type TableChange, type TableResult } from './symbol-table.ts';
 export { resolveLinks, type MissingReason, type ResolvedLinks, type SymbolLookup } from './resolve-links.ts';
-export { LinkIndex, linkKey, type Linkable } from './link-index.ts';
 export { Slicer } from './slicer.ts';

@@ -1,8 +1,8 @@
 import { toWeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
+import { LinkIndex } from '../spec/index.ts';
 import { downstreamFirst } from './activation.ts';
-import { LinkIndex } from './link-index.ts';
 import { NodeSymbol, type IdentifiedSpec } from './node-symbol.ts';
 import { resolveLinks, type MissingReason } from './resolve-links.ts';
 import { Slicer } from './slicer.ts';

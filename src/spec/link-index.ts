@@ -1,8 +1,8 @@
-import type { Links, PortLocation } from '../spec/index.ts';
+import type { Links, PortLocation } from './spec.ts';
 
-/** What a LinkIndex holds: something with an id, maybe a name, and the links of its spec. */
+/** What a LinkIndex holds: something with an id (specs not stored yet may have none), maybe a name, and links. */
 export interface Linkable {
-  readonly id: string;
+  readonly id?: string;
   readonly name?: string;
   readonly links?: Links;
 }
@@ -17,16 +17,20 @@ export function linkKey(location: PortLocation): string {
  * entries whose links name a key (a name or an id, resolved or not). Every operation costs in
  * proportion to the entry's own links, so a change touches only the entries it affects: the
  * symbol table relinks `dependentsOf` what it inserts or removes instead of the whole namespace.
+ * The one way weft resolves a link (by name when given, else by id): the symbol table, the
+ * loader's load order, the scheme's link checks and the apply planner all use it.
  */
 export class LinkIndex<T extends Linkable> {
   readonly #byId = new Map<string, T>();
   readonly #byName = new Map<string, T>();
   readonly #dependents = new Map<string, Set<T>>();
 
+  /** How many entries with an id it holds. */
   get size(): number {
     return this.#byId.size;
   }
 
+  /** The entries with an id. */
   values(): IterableIterator<T> {
     return this.#byId.values();
   }
@@ -46,7 +50,7 @@ export class LinkIndex<T extends Linkable> {
 
   /** Adds an entry (replacing whatever held its id or name in the maps; delete the old one first). */
   add(entry: T): void {
-    this.#byId.set(entry.id, entry);
+    if (entry.id !== undefined) this.#byId.set(entry.id, entry);
     if (entry.name) this.#byName.set(entry.name, entry);
     for (const key of targetKeys(entry)) {
       let set = this.#dependents.get(key);
@@ -57,7 +61,7 @@ export class LinkIndex<T extends Linkable> {
 
   /** Removes an entry; a name held by another entry stays with it. */
   delete(entry: T): void {
-    if (this.#byId.get(entry.id) === entry) this.#byId.delete(entry.id);
+    if (entry.id !== undefined && this.#byId.get(entry.id) === entry) this.#byId.delete(entry.id);
     if (entry.name && this.#byName.get(entry.name) === entry) this.#byName.delete(entry.name);
     for (const key of targetKeys(entry)) {
       const set = this.#dependents.get(key);
@@ -68,7 +72,7 @@ export class LinkIndex<T extends Linkable> {
 
   /** The entries whose links name `entry` (by its name or its id), whether or not they resolve now. */
   dependentsOf(entry: Linkable, into: Set<T> = new Set()): Set<T> {
-    const byId = this.#dependents.get(`i\u0000${entry.id}`);
+    const byId = entry.id === undefined ? undefined : this.#dependents.get(`i\u0000${entry.id}`);
     if (byId !== undefined) for (const dependent of byId) into.add(dependent);
     if (entry.name) {
       const byName = this.#dependents.get(`n\u0000${entry.name}`);
@@ -89,4 +93,18 @@ function targetKeys(entry: Linkable): Set<string> {
   const keys = new Set<string>();
   for (const locations of Object.values(entry.links ?? {})) for (const location of locations) keys.add(linkKey(location));
   return keys;
+}
+
+/**
+ * Resolves links across namespaces: a LinkIndex per namespace of `specs`; `find(namespace,
+ * location)` is what the link names in that namespace.
+ */
+export function linkResolver<T extends Linkable & { readonly namespace?: string }>(specs: Iterable<T>): (namespace: string | undefined, location: PortLocation) => T | undefined {
+  const indexes = new Map<string | undefined, LinkIndex<T>>();
+  for (const spec of specs) {
+    let index = indexes.get(spec.namespace);
+    if (index === undefined) indexes.set(spec.namespace, (index = new LinkIndex<T>()));
+    index.add(spec);
+  }
+  return (namespace, location) => indexes.get(namespace)?.lookup(location);
 }
