@@ -65,7 +65,10 @@ export async function planApply(sourced: readonly SourcedSpec[], options: PlanOp
   const created: Spec[] = [];
   // Stored specs an earlier input renames: the store writes in order, so their names are free again.
   const renamed = new Set<StoredSpec>();
+  // A refused spec is not compared with the store: its id, name or namespace may be anything.
+  const refused = new Set(prepared.failures.map((failure) => failure.index));
   for (const [index, spec] of prepared.specs.entries()) {
+    if (refused.has(index)) continue;
     const source = sourced[index]!.source;
     const existing = findStored(spec, prepared.stored);
     const failure = nameTaken(spec, existing, prepared.stored, renamed) ?? (await refusal(spec, existing, options.store));

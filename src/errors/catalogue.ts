@@ -28,6 +28,11 @@ export const catalogue = {
     message: 'spec {spec} is invalid: {problems}',
     hint: 'Fix each listed field; every problem names its path in the spec.',
   },
+  ERR_SPEC_TOO_LARGE: {
+    category: 'invalid argument',
+    message: 'spec {spec} is too large: {problems}',
+    hint: 'A spec holds at most 1 MiB of JSON, 10000 entries in any one map or list, and 64 levels of nesting (docs/cli.md, Limits); the path names the field: move bulk data out of the spec, or split it over several specs.',
+  },
   ERR_KIND_UNKNOWN: {
     category: 'invalid argument',
     message: 'spec {spec}: unknown kind "{kind}"',
@@ -287,6 +292,11 @@ export const catalogue = {
     category: 'invalid argument',
     message: '{file} is not valid YAML or JSON: {reason}',
     hint: 'Fix the syntax at the position given.',
+  },
+  ERR_FILE_TOO_LARGE: {
+    category: 'invalid argument',
+    message: '{file} is too large: {reason}',
+    hint: 'A file or standard input holds at most 8 MiB of specs (docs/cli.md, Limits); split the specs over several files of a directory.',
   },
   ERR_CONFIG_INVALID: {
     category: 'invalid argument',
