@@ -108,6 +108,11 @@ export const catalogue = {
     message: 'store is unavailable: {reason}',
     hint: 'Check that the database is reachable; weft retries and keeps serving the loaded nodes.',
   },
+  ERR_STORE_ACCESS_DENIED: {
+    category: 'unavailable',
+    message: 'the store refused access: {reason}',
+    hint: 'The database rejected the user or password of the store URL, or the user may not use the database or schema; fix the URL or the grants (docs/stores.md). weft start keeps retrying meanwhile.',
+  },
   ERR_STORE_CLOSED: {
     category: 'failed precondition',
     message: 'store is closed',
