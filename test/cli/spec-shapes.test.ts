@@ -57,4 +57,18 @@ describe('weft validate and apply refuse malformed common fields with a coded er
     const stored = JSON.parse((await weft(['get', '-o', 'json'], { env, cwd: dir.path })).stdout) as { name: string }[];
     expect(stored.map((spec) => spec.name)).toEqual(['seed']);
   });
+
+  it.each([
+    ['a namespace that is no string', { kind: 'nop', name: 'seed', namespace: { x: 1 } }, /^namespace/],
+    ['a name that is no string', { kind: 'nop', name: { toString: 1 } }, /^name/],
+    ['an id that is no string', { kind: 'nop', id: 5 }, /^id/],
+    ['neither name nor id', { kind: 'nop' }, /^name/],
+  ])('weft delete -f refuses a spec with %s naming the field, deleting nothing', async (_label, spec, path) => {
+    const run = await weft(['delete', '-f', '-'], { env, cwd: dir.path, stdin: JSON.stringify([{ kind: 'nop', name: 'seed' }, spec]) });
+    const refusal = refusalOf(run);
+    expect(refusal.codes, run.stderr).toEqual(['ERR_SPEC_INVALID']);
+    expect(refusal.paths.some((found) => path.test(found)), run.stderr).toBe(true);
+    const stored = JSON.parse((await weft(['get', '-o', 'json'], { env, cwd: dir.path })).stdout) as { name: string }[];
+    expect(stored.map((entry) => entry.name)).toEqual(['seed']);
+  });
 });
