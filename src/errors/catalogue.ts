@@ -296,7 +296,7 @@ export const catalogue = {
   ERR_FILE_PARSE: {
     category: 'invalid argument',
     message: '{file} is not valid YAML or JSON: {reason}',
-    hint: 'Fix the syntax at the position given.',
+    hint: 'Fix the syntax at the position given; a duplicate key, an alias without anchor, aliases standing for over 100000 nodes or nesting past 100 levels are refused there too (docs/cli.md, Limits).',
   },
   ERR_FILE_TOO_LARGE: {
     category: 'invalid argument',

@@ -9,9 +9,9 @@ import { refusalOf } from '../harness/refusal.ts';
 
 const postgres = await serviceAvailable('postgres');
 
-/** A command must answer a store failure in a few seconds; past this the test kills it and fails. */
-const KILL_AFTER_MS = 15_000;
-const ANSWER_WITHIN_MS = 10_000;
+/** A command answers a store failure within its connect timeout (5 s) plus start-up; these bounds only catch a hang (the suite runs beside others). */
+const KILL_AFTER_MS = 25_000;
+const ANSWER_WITHIN_MS = 15_000;
 
 /** Runs the real CLI, killing it after KILL_AFTER_MS: a hang shows up as a failed test, never as a stuck suite. */
 async function runBounded(args: readonly string[], cwd: string): Promise<{ code: number | null; stderr: string; ms: number }> {
