@@ -1,4 +1,5 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { jsonStructureProblem } from './json-structure-problem.ts';
 import { YAML_LIMITS, type YamlLimits } from './yaml-limits.ts';
 
 /** The values of a YAML text's documents, or why it was refused (`reason` ends with the line and column). */
@@ -12,10 +13,13 @@ export type YamlParse =
  * past `maxDepth`, an alias whose anchor comes later or contains it, and aliases standing for
  * more than `maxAliasNodes` nodes are refused with the position they were found at. The YAML
  * 1.1 tags (`!!set`, `!!binary`, `!!timestamp`…) are not resolved, so values are plain data.
+ * A text that is JSON is read by JSON.parse, with the same rules.
  */
 export function parseYamlDocuments(text: string, limits: YamlLimits = YAML_LIMITS): YamlParse {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) return { ok: false, reason: `the text is ${bytes} bytes, more than the ${limits.maxBytes} weft parses` };
+  const json = parseJson(text, limits);
+  if (json !== undefined) return json;
   const lines = new LineCounter();
   // uniqueKeys: false because the library compares each key with every earlier one (quadratic);
   // `check` below finds duplicates with a set instead.
@@ -41,6 +45,26 @@ export function parseYamlDocuments(text: string, limits: YamlLimits = YAML_LIMIT
     }
   }
   return { ok: true, documents: values };
+}
+
+/**
+ * The fast path for JSON, which is YAML too: JSON.parse is two orders of magnitude faster than
+ * the YAML parser, and a scan refuses what YAML would (a duplicate key, nesting past the limit).
+ * Undefined when the text is not JSON: the YAML parser then reads it and places its errors.
+ */
+function parseJson(text: string, limits: YamlLimits): YamlParse | undefined {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const problem = jsonStructureProblem(text, limits.maxDepth);
+  if (problem === undefined) return { ok: true, documents: [value] };
+  const lines = text.slice(0, problem.offset).split('\n');
+  return { ok: false, reason: `${problem.reason} at line ${lines.length}, column ${lines.at(-1)!.length + 1}` };
 }
 
 /** A limit or rule a document breaks, and where. */

@@ -49,6 +49,17 @@ describe('parseYamlDocuments', () => {
     expect(parseYamlDocuments(`x: ${'['.repeat(99)}${']'.repeat(99)}\n`).ok).toBe(true);
   });
 
+  it('reads JSON as YAML would, fast: duplicate keys (escaped or not) and deep nesting refused with their position', () => {
+    expect(parseYamlDocuments(' [{"a": "x\\"y", "b": [1, {"a": 2}]}, {"a": 3}]')).toEqual({ ok: true, documents: [[{ a: 'x"y', b: [1, { a: 2 }] }, { a: 3 }]] });
+    expect(refusal('{"kind": "nop",\n "a\\u0062": 1, "ab": 2}')).toMatch(/duplicate key "ab" .* at line 2, column 16$/);
+    expect(refusal(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).toMatch(/nested deeper than 100 levels at line 1, column 101$/);
+    expect(parseYamlDocuments('[a, b]')).toEqual({ ok: true, documents: [['a', 'b']] });
+    const big = JSON.stringify(Array.from({ length: 20_000 }, (_, index) => ({ kind: 'nop', name: `s${index}`, links: { out: [{ name: `s${index + 1}`, port: 'in' }] } })));
+    const started = Date.now();
+    expect(parseYamlDocuments(big).ok).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('refuses a text over maxBytes before parsing it', () => {
     expect(refusal('a: 1\n'.repeat(10), { ...YAML_LIMITS, maxBytes: 20 })).toMatch(/50 bytes, more than the 20/);
   });
