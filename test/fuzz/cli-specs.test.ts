@@ -57,10 +57,7 @@ describe('fuzzing the CLI with generated specs', () => {
     await fc.assert(
       fc.asyncProperty(batchArb(listenerPort, MAX_BATCH), fc.boolean(), async (batch, yaml) => {
         counts.specs += batch.length;
-        const input = text(batch, yaml);
-        const started = Date.now();
-        checkRun(await weft(['validate', '-f', '-'], { env: {}, cwd: dir.path, stdin: input }));
-        if (Date.now() - started > 300) console.log('slow', Date.now() - started, input.length, input.slice(0, 200));
+        checkRun(await weft(['validate', '-f', '-'], { env: {}, cwd: dir.path, stdin: text(batch, yaml) }));
       }),
       { seed: fuzzSeed(), numRuns: VALIDATE_RUNS, endOnFailure: true },
     );
