@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_NAMESPACE, pointerToPath, WeftError } from '../src/index.ts';
+import { DEFAULT_NAMESPACE, parseYamlDocuments, pointerToPath, WeftError } from '../src/index.ts';
 import { DEFAULT_STORE_URL } from '../src/store/index.ts';
 import type { CliIO } from './io.ts';
 
@@ -73,12 +72,16 @@ function readConfigFile(io: CliIO): Record<string, unknown> {
     if (explicit !== undefined) throw new WeftError('ERR_CONFIG_INVALID', { reason: `WEFT_CONFIG file ${path} does not exist` });
     return {};
   }
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (thrown) {
-    throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path}: ${(thrown as Error).message}` });
+    throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path}: ${(thrown as NodeJS.ErrnoException).code ?? String(thrown)}` });
   }
+  const documents = parseYamlDocuments(text);
+  if (!documents.ok) throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path}: ${documents.reason}` });
+  if (documents.documents.length > 1) throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path} holds ${documents.documents.length} YAML documents; it must hold one mapping` });
+  const parsed = documents.documents[0];
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new WeftError('ERR_CONFIG_INVALID', { reason: `${path} must hold a mapping` });

@@ -1,4 +1,4 @@
-import { describeSpec, sameSpec, WeftError, type Scheme, type Spec, type SpecStore, type StoredSpec } from '../src/index.ts';
+import { describeSpec, sameSpec, WeftError, type ErrorCode, type Problem, type Scheme, type Spec, type SpecStore, type StoredSpec } from '../src/index.ts';
 import { ApplyRefused } from './apply-refused.ts';
 import { fieldDiff, type FieldChange } from './field-diff.ts';
 import { planNodes, type NodeEffect } from './plan-nodes.ts';
@@ -65,7 +65,10 @@ export async function planApply(sourced: readonly SourcedSpec[], options: PlanOp
   const created: Spec[] = [];
   // Stored specs an earlier input renames: the store writes in order, so their names are free again.
   const renamed = new Set<StoredSpec>();
+  // A refused spec is not compared with the store: its id, name or namespace may be anything.
+  const refused = new Set(prepared.failures.map((failure) => failure.index));
   for (const [index, spec] of prepared.specs.entries()) {
+    if (refused.has(index)) continue;
     const source = sourced[index]!.source;
     const existing = findStored(spec, prepared.stored);
     const failure = nameTaken(spec, existing, prepared.stored, renamed) ?? (await refusal(spec, existing, options.store));
@@ -105,12 +108,16 @@ export async function planApply(sourced: readonly SourcedSpec[], options: PlanOp
 async function refusal(spec: Spec, existing: StoredSpec | undefined, store: SpecStore): Promise<WeftError | undefined> {
   if (existing !== undefined) {
     if (spec.revision === undefined || spec.revision === existing.revision) return undefined;
-    return new WeftError('ERR_REVISION_CONFLICT', { spec: describeSpec(existing), given: String(spec.revision), stored: existing.revision });
+    return new WeftError('ERR_REVISION_CONFLICT', { spec: describeSpec(existing), given: String(spec.revision), stored: existing.revision }, {
+      details: [field('revision', 'ERR_REVISION_CONFLICT', `revision ${spec.revision} is stale: the stored one is ${existing.revision}`)],
+    });
   }
   if (!spec.id) return undefined;
   const [elsewhere] = await store.find({ id: spec.id });
   if (elsewhere === undefined) return undefined;
-  return new WeftError('ERR_NAMESPACE_IMMUTABLE', { spec: describeSpec(elsewhere), from: elsewhere.namespace, to: String(spec.namespace) });
+  return new WeftError('ERR_NAMESPACE_IMMUTABLE', { spec: describeSpec(elsewhere), from: elsewhere.namespace, to: String(spec.namespace) }, {
+    details: [field('namespace', 'ERR_NAMESPACE_IMMUTABLE', `the spec with this id lives in namespace "${elsewhere.namespace}"`)],
+  });
 }
 
 /**
@@ -122,7 +129,14 @@ function nameTaken(spec: Spec, existing: StoredSpec | undefined, stored: readonl
   if (!spec.id || !spec.name) return undefined;
   const holder = stored.find((candidate) => candidate.namespace === spec.namespace && candidate.name === spec.name);
   if (holder === undefined || holder === existing || renamed.has(holder)) return undefined;
-  return new WeftError('ERR_NAME_TAKEN', { name: spec.name, namespace: spec.namespace! });
+  return new WeftError('ERR_NAME_TAKEN', { name: spec.name, namespace: spec.namespace! }, {
+    details: [field('name', 'ERR_NAME_TAKEN', `another stored spec of namespace "${spec.namespace}" is named "${spec.name}"`)],
+  });
+}
+
+/** A problem naming the field a store rule refuses, printed like the schema's problems. */
+function field(path: string, code: ErrorCode, message: string): Problem {
+  return { path, code, message };
 }
 
 function identity(spec: Spec): Pick<PlannedSpec, 'kind' | 'namespace' | 'name' | 'id'> {

@@ -6,6 +6,8 @@ import type { SourcedSpec } from './read-specs.ts';
 export interface SpecFailure {
   readonly source: string;
   readonly error: WeftError;
+  /** The position of the spec in the input, when the failure belongs to one. */
+  readonly index?: number;
 }
 
 /** Normalised specs ready to write, the stored specs of their namespaces, and every failure. */
@@ -28,18 +30,19 @@ export async function prepareSpecs(
   const problems = specs.map((spec) => options.scheme.validate(spec));
   const seen = new Map<string, number>();
   specs.forEach((spec, index) => {
-    if (!spec.name) return;
+    if (typeof spec.name !== 'string' || spec.name === '' || typeof spec.namespace !== 'string') return;
     const key = `${spec.namespace}/${spec.name}`;
     if (seen.has(key)) problems[index]!.push({ path: 'name', code: 'ERR_NAME_TAKEN', message: `"${spec.name}" appears twice in the applied specs` });
     else seen.set(key, index);
   });
-  const namespaces = [...new Set(specs.map((spec) => spec.namespace!))];
+  // A namespace that is not a string is refused by the schema; it names nothing to look up.
+  const namespaces = [...new Set(specs.flatMap((spec) => (typeof spec.namespace === 'string' ? [spec.namespace] : [])))];
   const stored = options.store === undefined ? [] : (await Promise.all(namespaces.map((namespace) => options.store!.find({ namespace })))).flat();
   for (const [index, linkProblems] of checkLinkTargets(options.scheme, specs, stored)) problems[index]!.push(...linkProblems);
   const failures: SpecFailure[] = [];
   specs.forEach((spec, index) => {
     const found = problems[index]!;
-    if (found.length > 0) failures.push({ source: sourced[index]!.source, error: toError(spec, found) });
+    if (found.length > 0) failures.push({ source: sourced[index]!.source, error: toError(spec, found), index });
   });
   return { specs, stored, failures };
 }

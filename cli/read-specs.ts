@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { WeftError } from '../src/index.ts';
+import { parseYamlDocuments, WeftError, YAML_LIMITS } from '../src/index.ts';
 import type { CliIO } from './io.ts';
 
 /** A raw spec read from a file, with where it came from (for messages). */
@@ -12,36 +11,45 @@ export interface SourcedSpec {
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/** Bytes read from a file per call. */
+const CHUNK = 1 << 20;
+
+/** What one command may still read: all of its files and stdin together hold at most YAML_LIMITS.maxBytes. */
+interface Budget {
+  left: number;
+}
+
 /**
  * Reads specs from files, directories (their .yaml/.yml/.json files, sorted) or `-` (stdin).
- * A document may hold one spec or a list; YAML files may hold several documents.
+ * A document may hold one spec or a list; YAML files may hold several documents. Everything a
+ * command reads together holds at most YAML_LIMITS.maxBytes (8 MiB): past it reading stops
+ * and the input is refused (ERR_FILE_TOO_LARGE), so memory stays bounded whatever the input
+ * (a huge file, /dev/zero, an endless stdin).
  */
 export async function readSpecs(paths: readonly string[], io: CliIO): Promise<SourcedSpec[]> {
   const specs: SourcedSpec[] = [];
+  const budget: Budget = { left: YAML_LIMITS.maxBytes };
   for (const path of paths) {
     if (path === '-') {
-      specs.push(...parseSpecs(await readStdin(io), 'stdin'));
+      specs.push(...parseSpecs(await readStdin(io, budget), 'stdin'));
       continue;
     }
-    for (const file of listFiles(resolve(io.cwd, path))) specs.push(...parseSpecs(readText(file), file));
+    for (const file of listFiles(resolve(io.cwd, path))) specs.push(...parseSpecs(readText(file, budget), file));
   }
   return specs;
 }
 
-/** Parses YAML or JSON text holding specs. ERR_FILE_PARSE with the position on a syntax error. */
+/**
+ * Parses YAML or JSON text holding specs, within the YAML_LIMITS (aliases, nesting, duplicate
+ * keys). ERR_FILE_PARSE with the line and column on a syntax error or a broken limit.
+ */
 export function parseSpecs(text: string, source: string): SourcedSpec[] {
+  const parsed = parseYamlDocuments(text);
+  if (!parsed.ok) throw new WeftError('ERR_FILE_PARSE', { file: source, reason: parsed.reason });
   const result: SourcedSpec[] = [];
-  const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents)) return result;
-  for (const document of documents) {
-    if (document.errors.length > 0) {
-      const error = document.errors[0]!;
-      const where = error.linePos?.[0] ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-      throw new WeftError('ERR_FILE_PARSE', { file: source, reason: `${error.message.split('\n')[0]}${where}` });
-    }
-    const value: unknown = document.toJS();
+  for (const value of parsed.documents) {
     if (value === null || value === undefined) continue;
-    const entries = Array.isArray(value) ? value : [value];
+    const entries: unknown[] = Array.isArray(value) ? value : [value];
     entries.forEach((entry, index) => {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         throw new WeftError('ERR_FILE_PARSE', { file: source, reason: `entry ${index} is not a mapping` });
@@ -66,16 +74,44 @@ function listFiles(path: string): string[] {
     .map((name) => join(path, name));
 }
 
-function readText(file: string): string {
+/** Reads a file chunk by chunk, refusing it as soon as it passes the budget (a size from stat would miss devices and growing files). */
+function readText(file: string, budget: Budget): string {
+  const chunks: Buffer[] = [];
+  let fd: number | undefined;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, budget.left + 1));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      take(budget, read, file);
+      chunks.push(chunk.subarray(0, read));
+    }
   } catch (thrown) {
+    if (thrown instanceof WeftError) throw thrown;
     throw new WeftError('ERR_FILE_UNREADABLE', { file, reason: (thrown as NodeJS.ErrnoException).code ?? String(thrown) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-async function readStdin(io: CliIO): Promise<string> {
+async function readStdin(io: CliIO, budget: Budget): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  // Leaving the loop early (take throws) destroys the stream: nothing more is read.
+  for await (const chunk of io.stdin) {
+    const buffer = Buffer.from(chunk as Buffer);
+    take(budget, buffer.length, 'stdin');
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function take(budget: Budget, bytes: number, source: string): void {
+  budget.left -= bytes;
+  if (budget.left >= 0) return;
+  throw new WeftError('ERR_FILE_TOO_LARGE', {
+    file: source,
+    reason: `the specs read by one command may hold at most ${YAML_LIMITS.maxBytes} bytes (8 MiB), and this input goes past that`,
+  });
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { normalizeSpec, WeftError, type StoredSpec } from '../../src/index.ts';
 import { collect, configFor, storeOptions, withStore, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
+import { deleteTargets } from '../delete-targets.ts';
 import { findStored } from '../prepare-specs.ts';
 import { readSpecs } from '../read-specs.ts';
 
@@ -15,7 +16,7 @@ export function deleteCommand(io: CliIO): Command {
     const config = configFor(io, flags);
     const wanted = [
       ...names.map((name) => normalizeSpec({ kind: '', name }, config.namespace)),
-      ...(await readSpecs(flags.filename ?? [], io)).map(({ spec }) => normalizeSpec(spec, config.namespace)),
+      ...deleteTargets(await readSpecs(flags.filename ?? [], io), config.namespace),
     ];
     if (wanted.length === 0) throw new WeftError('ERR_CONFIG_INVALID', { reason: 'name at least one spec, or give -f' });
     const deleted = await withStore(io, config, async (store) => {

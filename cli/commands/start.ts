@@ -1,16 +1,28 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { Runtime, specSyscalls, type Logger } from '../../src/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { collect, configFor, createLanguages, createScheme, storeOptions, type StoreFlags } from '../context.ts';
+import type { Config } from '../config.ts';
 import type { CliIO } from '../io.ts';
-import { readSpecs } from '../read-specs.ts';
+import { readSpecs, type SourcedSpec } from '../read-specs.ts';
+import { retryWhileStoreDown } from '../retry-while-store-down.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
+import { shutdownSignal } from '../shutdown-signal.ts';
+
+/** Flags of `weft start`. */
+interface StartFlags extends StoreFlags {
+  readonly filename?: string[];
+  readonly logLevel?: string;
+  readonly sandbox?: string;
+}
 
 /**
  * `weft start`: upsert the given files into the namespace, then run it until SIGINT/SIGTERM.
  * `-n system` without `-f` first loads the shipped admin workflow when the namespace is empty.
+ * A store that cannot be reached (or refuses access, or is not fit yet) is waited for, with
+ * backoff and one log line per attempt; a signal while waiting exits cleanly.
  */
 export function startCommand(io: CliIO): Command {
   const command = new Command('start')
@@ -18,42 +30,56 @@ export function startCommand(io: CliIO): Command {
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)');
-  return storeOptions(command).action(async (flags: StoreFlags & { filename?: string[]; logLevel?: string; sandbox?: string }) => {
+  return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
-    const scheme = createScheme();
     const sourced = await readSpecs(flags.filename ?? [], io);
-    const store = await openStore(config.store, { cwd: io.cwd, logger });
-    const runtime = new Runtime({
-      namespace: config.namespace,
-      store,
-      scheme,
-      languages: createLanguages(config.sandbox),
-      logger,
-      drainTimeoutMs: config.drainTimeoutMs,
-      processTimeoutMs: config.processTimeoutMs,
-      syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
-    });
+    const shutdown = shutdownSignal();
     try {
-      if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
-      else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger });
-      await runtime.start();
-    } catch (thrown) {
+      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger), {
+        logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
+      });
+      if (runtime === undefined) {
+        logger.info({ signal: String(shutdown.signal.reason) }, 'shutting down before the store was reached');
+        return;
+      }
+      for (const node of runtime.status()) {
+        if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
+      }
+      logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
+      // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.
+      const keepAlive = setInterval(() => {}, 2 ** 30);
+      const signal = await shutdown.received;
+      clearInterval(keepAlive);
+      logger.info({ signal }, 'shutting down');
       await runtime.close();
-      throw thrown;
+    } finally {
+      shutdown.dispose();
     }
-    for (const node of runtime.status()) {
-      if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
-    }
-    logger.info({ store: store.url }, 'weft is running; stop with Ctrl-C');
-    // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.
-    const keepAlive = setInterval(() => {}, 2 ** 30);
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    clearInterval(keepAlive);
-    logger.info({ signal }, 'shutting down');
-    await runtime.close();
   });
+}
+
+/** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
+async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger): Promise<Runtime> {
+  const scheme = createScheme();
+  const store = await openStore(config.store, { cwd: io.cwd, logger });
+  const runtime = new Runtime({
+    namespace: config.namespace,
+    store,
+    scheme,
+    languages: createLanguages(config.sandbox),
+    logger,
+    drainTimeoutMs: config.drainTimeoutMs,
+    processTimeoutMs: config.processTimeoutMs,
+    syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
+  });
+  try {
+    if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
+    else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger });
+    await runtime.start();
+    return runtime;
+  } catch (thrown) {
+    await runtime.close();
+    throw thrown;
+  }
 }

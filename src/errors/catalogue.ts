@@ -28,6 +28,11 @@ export const catalogue = {
     message: 'spec {spec} is invalid: {problems}',
     hint: 'Fix each listed field; every problem names its path in the spec.',
   },
+  ERR_SPEC_TOO_LARGE: {
+    category: 'invalid argument',
+    message: 'spec {spec} is too large: {problems}',
+    hint: 'A spec holds at most 1 MiB of JSON, 10000 entries in any one map or list, and 64 levels of nesting (docs/cli.md, Limits); the path names the field: move bulk data out of the spec, or split it over several specs.',
+  },
   ERR_KIND_UNKNOWN: {
     category: 'invalid argument',
     message: 'spec {spec}: unknown kind "{kind}"',
@@ -102,6 +107,11 @@ export const catalogue = {
     category: 'unavailable',
     message: 'store is unavailable: {reason}',
     hint: 'Check that the database is reachable; weft retries and keeps serving the loaded nodes.',
+  },
+  ERR_STORE_ACCESS_DENIED: {
+    category: 'unavailable',
+    message: 'the store refused access: {reason}',
+    hint: 'The database rejected the user or password of the store URL, or the user may not use the database or schema; fix the URL or the grants (docs/stores.md). weft start keeps retrying meanwhile.',
   },
   ERR_STORE_CLOSED: {
     category: 'failed precondition',
@@ -306,7 +316,12 @@ export const catalogue = {
   ERR_FILE_PARSE: {
     category: 'invalid argument',
     message: '{file} is not valid YAML or JSON: {reason}',
-    hint: 'Fix the syntax at the position given.',
+    hint: 'Fix the syntax at the position given; a duplicate key, an alias without anchor, aliases standing for over 100000 nodes or nesting past 100 levels are refused there too (docs/cli.md, Limits).',
+  },
+  ERR_FILE_TOO_LARGE: {
+    category: 'invalid argument',
+    message: '{file} is too large: {reason}',
+    hint: 'A file or standard input holds at most 8 MiB of specs (docs/cli.md, Limits); split the specs over several files of a directory.',
   },
   ERR_CONFIG_INVALID: {
     category: 'invalid argument',

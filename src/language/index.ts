@@ -14,3 +14,5 @@ export { sandboxedLanguage, type JavascriptLanguageOptions, type SandboxedLangua
 export { createSnippetSandbox, type SnippetSandboxOptions } from './javascript/create-snippet-sandbox.ts';
 export type { Isolation, SnippetSandbox, SnippetSource } from './javascript/snippet-sandbox.ts';
 export { DEFAULT_SNIPPET_LIMITS, snippetLimits, type SnippetLimits } from './javascript/snippet-limits.ts';
+export { parseYamlDocuments, type YamlParse } from './parse-yaml-documents.ts';
+export { YAML_LIMITS, type YamlLimits } from './yaml-limits.ts';

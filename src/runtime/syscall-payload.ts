@@ -50,9 +50,13 @@ export function payloadItems(opcode: string, payload: unknown, what: string): { 
   throw payloadError(opcode, `expected ${what} or a list of them, got ${describeValue(payload)}`);
 }
 
-/** ERR_SYSCALL_PAYLOAD for `opcode`. */
-export function payloadError(opcode: string, reason: string, details?: unknown): WeftError {
-  return new WeftError('ERR_SYSCALL_PAYLOAD', { opcode, reason }, { details });
+/**
+ * ERR_SYSCALL_PAYLOAD for `opcode`; problems given as `details` ({path, message}) get the code
+ * too, so that they read like the Scheme's problems (path, message, code) wherever they are listed.
+ */
+export function payloadError(opcode: string, reason: string, details?: readonly { readonly path: string; readonly message: string }[]): WeftError {
+  const problems = details?.map((problem) => ({ ...problem, code: 'ERR_SYSCALL_PAYLOAD' as const }));
+  return new WeftError('ERR_SYSCALL_PAYLOAD', { opcode, reason }, { details: problems });
 }
 
 /** How a value is named in messages: null, a list, a string… */
@@ -67,9 +71,11 @@ export function describeValue(value: unknown): string {
 
 function check(opcode: string, compiled: TypeCheck<TObject>, input: unknown): void {
   const problems: { path: string; message: string }[] = [];
+  const paths = new Set<string>();
   for (const error of compiled.Errors(input)) {
     const path = pointerToPath(error.path);
-    if (!problems.some((problem) => problem.path === path)) problems.push({ path, message: error.message });
+    if (!paths.has(path)) problems.push({ path, message: error.message });
+    paths.add(path);
   }
   if (problems.length === 0) return;
   const reason = problems.map((problem) => `${problem.path || '(filter)'}: ${problem.message}`).join('; ');

@@ -1,4 +1,4 @@
-import { linkResolver, type Spec } from '../spec/index.ts';
+import { linkResolver, type PortLocation, type Spec } from '../spec/index.ts';
 import { declaresPort } from './kind.ts';
 import type { Problem } from './problem.ts';
 import type { Scheme } from './scheme.ts';
@@ -6,14 +6,18 @@ import type { Scheme } from './scheme.ts';
 /**
  * Checks the in-ports that links point at, for targets that can be found among `specs` (the
  * ones being written) or `known` (already stored) in the same namespace. A target that is
- * nowhere yet is fine: links bind late. Returns problems per spec index.
+ * nowhere yet is fine: links bind late. Returns problems per spec index. Links that are not
+ * well formed are skipped: the schema reports them.
  */
 export function checkLinkTargets(scheme: Scheme, specs: readonly Spec[], known: readonly Spec[] = []): Map<number, Problem[]> {
-  const find = linkResolver([...known, ...specs]);
+  const find = linkResolver([...known, ...specs].filter((spec) => typeof spec.namespace === 'string'));
   const result = new Map<number, Problem[]>();
   specs.forEach((spec, index) => {
-    for (const [outName, targets] of Object.entries(spec.links ?? {})) {
-      targets.forEach((target, position) => {
+    for (const [outName, targets] of Object.entries(isRecord(spec.links) ? spec.links : {})) {
+      if (!Array.isArray(targets) || typeof spec.namespace !== 'string') continue;
+      targets.forEach((target: unknown, position) => {
+        // Malformed targets are the schema's to report (Scheme.validate); only well-formed ones are looked up.
+        if (!isLocation(target)) return;
         const found = find(spec.namespace, target);
         const ports = found === undefined ? undefined : scheme.portsOf(found);
         if (ports === undefined || declaresPort(ports.in, target.port)) return;
@@ -28,4 +32,13 @@ export function checkLinkTargets(scheme: Scheme, specs: readonly Spec[], known: 
     }
   });
   return result;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isLocation(value: unknown): value is PortLocation {
+  if (!isRecord(value) || typeof value.port !== 'string') return false;
+  return typeof value.name === 'string' || (value.name === undefined && typeof value.id === 'string');
 }

@@ -2,7 +2,7 @@ import { Type, type TObject } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { WeftError } from '../errors/index.ts';
 import type { Node } from '../node/index.ts';
-import { describeSpec, isPortName, type Spec } from '../spec/index.ts';
+import { describeSpec, isPortName, specSizeProblems, type Spec } from '../spec/index.ts';
 import { commonProperties } from './common-schema.ts';
 import { declaresPort, type CodecContext, type KindDefinition, type PortDeclaration } from './kind.ts';
 import { pointerToPath, type Problem } from './problem.ts';
@@ -11,6 +11,9 @@ import { pointerToPath, type Problem } from './problem.ts';
 export interface SchemeOptions {
   readonly kinds: readonly KindDefinition[];
 }
+
+/** Field problems past this many are summed up in one last problem: the first ones say enough, and listing 100 000 is slow. */
+const MAX_FIELD_PROBLEMS = 100;
 
 interface CompiledKind {
   readonly definition: KindDefinition;
@@ -46,11 +49,16 @@ export class Scheme {
     return typeof ports === 'function' ? ports(spec) : ports;
   }
 
-  /** Every problem of one spec on its own: kind, fields, and the out-ports its links use. */
+  /**
+   * Every problem of one spec on its own: its size (SPEC_LIMITS, checked first so that an
+   * oversized spec costs no more), kind, fields (at most 100 listed), and the out-ports its links use.
+   */
   validate(spec: Spec): Problem[] {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       return [{ path: '', code: 'ERR_SPEC_INVALID', message: 'a spec must be an object' }];
     }
+    const tooLarge = specSizeProblems(spec);
+    if (tooLarge.length > 0) return tooLarge;
     if (typeof spec.kind !== 'string' || spec.kind === '') {
       return [{ path: 'kind', code: 'ERR_SPEC_INVALID', message: 'kind is required' }];
     }
@@ -58,12 +66,7 @@ export class Scheme {
     if (compiled === undefined) {
       return [{ path: 'kind', code: 'ERR_KIND_UNKNOWN', message: `unknown kind "${spec.kind}" (known: ${this.kinds.join(', ')})` }];
     }
-    const problems: Problem[] = [];
-    for (const error of compiled.check.Errors(spec)) {
-      const path = pointerToPath(error.path);
-      // The validator may report one field several ways (missing, then wrong type): keep the first.
-      if (!problems.some((problem) => problem.path === path)) problems.push({ path, code: 'ERR_SPEC_INVALID', message: error.message });
-    }
+    const problems = fieldProblems(compiled.check, spec);
     // Other field problems do not hide link problems; malformed links stop here. A port
     // declaration computed from the spec is only asked about a spec whose fields are valid.
     if (problems.some((problem) => /^links(?:$|[.[])/.test(problem.path))) return problems;
@@ -104,7 +107,8 @@ export class Scheme {
 
 /**
  * The error for a spec with problems: ERR_KIND_UNKNOWN when its own kind is the one problem,
- * else ERR_SPEC_INVALID with them all (`cause`, when given, is what revealed them).
+ * ERR_SPEC_TOO_LARGE when every problem is a size limit, else ERR_SPEC_INVALID with them all
+ * (`cause`, when given, is what revealed them).
  */
 export function invalidSpecError(spec: Spec, problems: readonly Problem[], cause?: unknown): WeftError {
   const where = describeSpec(spec);
@@ -112,7 +116,27 @@ export function invalidSpecError(spec: Spec, problems: readonly Problem[], cause
     return new WeftError('ERR_KIND_UNKNOWN', { spec: where, kind: String(spec.kind) }, { details: problems });
   }
   const text = problems.map((problem) => `${problem.path || '(spec)'}: ${problem.message}`).join('; ');
-  return new WeftError('ERR_SPEC_INVALID', { spec: where, problems: text }, { details: problems, cause });
+  const code = problems.length > 0 && problems.every((problem) => problem.code === 'ERR_SPEC_TOO_LARGE') ? 'ERR_SPEC_TOO_LARGE' : 'ERR_SPEC_INVALID';
+  return new WeftError(code, { spec: where, problems: text }, { details: problems, cause });
+}
+
+/**
+ * The schema problems of a spec, one per path (the validator may report one field several
+ * ways: missing, then wrong type; the first is kept), at most MAX_FIELD_PROBLEMS of them and
+ * then one problem saying how many more there are.
+ */
+function fieldProblems(check: TypeCheck<TObject>, spec: Spec): Problem[] {
+  const problems: Problem[] = [];
+  const paths = new Set<string>();
+  for (const error of check.Errors(spec)) {
+    const path = pointerToPath(error.path);
+    if (paths.has(path)) continue;
+    paths.add(path);
+    if (problems.length < MAX_FIELD_PROBLEMS) problems.push({ path, code: 'ERR_SPEC_INVALID', message: error.message });
+  }
+  const more = paths.size - problems.length;
+  if (more > 0) problems.push({ path: '', code: 'ERR_SPEC_INVALID', message: `and ${more} more fields with problems, not listed` });
+  return problems;
 }
 
 /** A child spec's problem as a problem of its parent: `path` (`specs[1]`) in front of the child's path. */

@@ -50,8 +50,8 @@ export class LinkIndex<T extends Linkable> {
 
   /** Adds an entry (replacing whatever held its id or name in the maps; delete the old one first). */
   add(entry: T): void {
-    if (entry.id !== undefined) this.#byId.set(entry.id, entry);
-    if (entry.name) this.#byName.set(entry.name, entry);
+    if (typeof entry.id === 'string' && entry.id !== '') this.#byId.set(entry.id, entry);
+    if (typeof entry.name === 'string' && entry.name !== '') this.#byName.set(entry.name, entry);
     for (const key of targetKeys(entry)) {
       let set = this.#dependents.get(key);
       if (set === undefined) this.#dependents.set(key, (set = new Set()));
@@ -88,10 +88,15 @@ export class LinkIndex<T extends Linkable> {
   }
 }
 
-/** The distinct keys an entry's links look targets up by. */
+/** The distinct keys an entry's links look targets up by (malformed links, which validation reports, are skipped). */
 function targetKeys(entry: Linkable): Set<string> {
   const keys = new Set<string>();
-  for (const locations of Object.values(entry.links ?? {})) for (const location of locations) keys.add(linkKey(location));
+  const links: unknown = entry.links;
+  if (typeof links !== 'object' || links === null) return keys;
+  for (const locations of Object.values(links)) {
+    if (!Array.isArray(locations)) continue;
+    for (const location of locations as unknown[]) if (typeof location === 'object' && location !== null) keys.add(linkKey(location as PortLocation));
+  }
   return keys;
 }
 

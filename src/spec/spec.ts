@@ -38,10 +38,14 @@ export const COMMON_FIELDS: ReadonlySet<string> = new Set([
   'id', 'kind', 'namespace', 'name', 'annotations', 'links', 'env', 'revision',
 ]);
 
-/** How a spec is named in messages: `namespace/name`, else its id, else its kind. */
+/**
+ * How a spec is named in messages: `namespace/name`, else its id, else its kind. Never throws:
+ * a spec being refused may hold anything in these fields.
+ */
 export function describeSpec(spec: Partial<Spec>): string {
-  const namespace = spec.namespace ?? DEFAULT_NAMESPACE;
+  const raw: unknown = spec.namespace;
+  const namespace = raw === undefined || raw === '' ? DEFAULT_NAMESPACE : typeof raw === 'string' ? raw : '(invalid namespace)';
   if (typeof spec.name === 'string' && spec.name !== '') return `${namespace}/${spec.name}`;
-  if (typeof spec.id === 'string') return `${namespace}/${spec.id}`;
-  return `${namespace}/(unnamed ${String(spec.kind ?? 'spec')})`;
+  if (typeof spec.id === 'string' && spec.id !== '') return `${namespace}/${spec.id}`;
+  return `${namespace}/(unnamed ${typeof spec.kind === 'string' && spec.kind !== '' ? spec.kind : 'spec'})`;
 }

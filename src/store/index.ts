@@ -6,5 +6,5 @@ export type { PostgresStoreOptions } from './postgres/postgres-store-options.ts'
 export type { StoreLogger } from './postgres/store-logger.ts';
 export type { MongoStore, MongoStoreOptions } from './mongodb/mongo-store.ts';
 export { openMongoStore } from './mongodb/open-mongo-store.ts';
-export { DEFAULT_STORE_URL, openStore, type OpenStoreOptions } from './open-store.ts';
+export { DEFAULT_STORE_URL, openStore, redactStoreUrl, type OpenStoreOptions } from './open-store.ts';
 export type { ChangeRetention } from './change-retention.ts';

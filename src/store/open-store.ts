@@ -58,10 +58,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 }
 
 function invalidUrl(url: string, reason: string): WeftError {
-  return new WeftError('ERR_STORE_URL_INVALID', { url: redact(url), reason });
+  return new WeftError('ERR_STORE_URL_INVALID', { url: redactStoreUrl(url), reason });
 }
 
-/** The URL without a password, fit for messages. */
-function redact(url: string): string {
+/** A store URL without its password, fit for messages and logs. */
+export function redactStoreUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }

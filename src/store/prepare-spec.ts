@@ -1,5 +1,5 @@
 import { WeftError } from '../errors/index.ts';
-import { describeSpec, normalizeSpec, type Spec } from '../spec/index.ts';
+import { describeSpec, normalizeSpec, specSizeProblems, type SizeProblem, type Spec } from '../spec/index.ts';
 
 /**
  * A spec ready to be written: a JSON-clean copy with its namespace filled. `revision`, when the
@@ -15,15 +15,19 @@ interface StoreProblem {
   readonly code: 'ERR_SPEC_INVALID';
 }
 
+
 /**
  * Copies a caller's spec into the form every store writes: a deep JSON copy (the caller keeps
  * its object), `ports` stored as `links`, `namespace` defaulted to `default`, null `id`, `name`
  * and `revision` dropped. Throws ERR_SPEC_INVALID when `kind` is missing or not a non-empty
  * string, when `id`, `name` or `namespace` is not a non-empty string, when `revision` is not a
- * non-negative integer (as the common schema says), or when it is not JSON data.
+ * non-negative integer (as the common schema says), or when it is not JSON data; and
+ * ERR_SPEC_TOO_LARGE, before copying anything, when it is over the SPEC_LIMITS.
  */
 export function prepareSpec(input: Spec): PreparedSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid(input, [problem('', 'must be an object')]);
+  const tooLarge = specSizeProblems(input);
+  if (tooLarge.length > 0) throw invalid(input, tooLarge);
   let copy: Record<string, unknown>;
   try {
     copy = JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
@@ -50,8 +54,9 @@ function problem(path: string, message: string): StoreProblem {
   return { path, message, code: 'ERR_SPEC_INVALID' };
 }
 
-function invalid(input: unknown, problems: StoreProblem[], cause?: unknown): WeftError {
+function invalid(input: unknown, problems: readonly (StoreProblem | SizeProblem)[], cause?: unknown): WeftError {
   const spec = typeof input === 'object' && input !== null ? describeSpec(input as Partial<Spec>) : String(input);
   const text = problems.map((entry) => `${entry.path || '(spec)'}: ${entry.message}`).join('; ');
-  return new WeftError('ERR_SPEC_INVALID', { spec, problems: text }, { cause, details: problems });
+  const code = problems.every((entry) => entry.code === 'ERR_SPEC_TOO_LARGE') ? 'ERR_SPEC_TOO_LARGE' : 'ERR_SPEC_INVALID';
+  return new WeftError(code, { spec, problems: text }, { cause, details: problems });
 }

@@ -25,6 +25,15 @@ describe('CLI configuration', () => {
     expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('logLevel') }));
   });
 
+  it('refuses a config file that is no single YAML mapping within the limits (alias bomb, duplicate key, two documents)', () => {
+    let bomb = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+    for (const [index, name] of [...'bcdefghi'].entries()) bomb += `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(', ')}]\n`;
+    for (const text of [bomb, 'store: memory://\nstore: memory://\n', 'store: memory://\n---\nstore: memory://\n', 'store: *nope\n']) {
+      writeFileSync(join(dir.path, 'weft.config.yaml'), text);
+      expect(() => loadConfig(io(), {}), text.slice(0, 20)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    }
+  });
+
   it('refuses an unknown key', () => {
     writeFileSync(join(dir.path, 'weft.config.yaml'), 'stroe: memory://\n');
     expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));

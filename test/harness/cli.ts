@@ -13,8 +13,8 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `weft ARGS` in-process with captured output and the given environment. */
-export async function weft(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {}): Promise<CliRun> {
+/** Runs `weft ARGS` in-process with captured output and the given environment; `stdin` is a text or a stream. */
+export async function weft(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string | Readable } = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -24,7 +24,7 @@ export async function weft(args: readonly string[], options: { cwd?: string; env
   const code = await runCli(args, {
     stdout,
     stderr,
-    stdin: Readable.from([options.stdin ?? '']),
+    stdin: options.stdin instanceof Readable ? options.stdin : Readable.from([options.stdin ?? '']),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
   });

@@ -14,8 +14,14 @@ export interface MongoConnection {
   readonly url: string;
 }
 
-/** How long finding a server may take when the URL does not say (the driver's own default is 30 s). */
-export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 10_000;
+/**
+ * How long finding a server, and opening one connection, may take when the URL does not say
+ * (the driver's own defaults are 30 s each): a CLI command facing a store that does not answer
+ * fails within seconds, and `weft start` retries.
+ */
+export const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5000;
+/** See DEFAULT_SERVER_SELECTION_TIMEOUT_MS. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 const COMMAND_NOT_FOUND = 59;
 
@@ -28,7 +34,10 @@ const COMMAND_NOT_FOUND = 59;
  */
 export async function connectMongo(url: string, clientOptions: MongoClientOptions = {}): Promise<MongoConnection> {
   const parsed = parseMongoUrl(url);
-  const defaults: MongoClientOptions = parsed.setsServerSelectionTimeout ? {} : { serverSelectionTimeoutMS: DEFAULT_SERVER_SELECTION_TIMEOUT_MS };
+  const defaults: MongoClientOptions = {
+    ...(parsed.setsServerSelectionTimeout ? {} : { serverSelectionTimeoutMS: DEFAULT_SERVER_SELECTION_TIMEOUT_MS }),
+    ...(parsed.setsConnectTimeout ? {} : { connectTimeoutMS: DEFAULT_CONNECT_TIMEOUT_MS }),
+  };
   let client: MongoClient;
   try {
     client = new MongoClient(parsed.clientUrl, { ...defaults, ...clientOptions });

@@ -5,6 +5,8 @@ import type { StoredSpec } from '../../spec/index.ts';
 export const NAME_INDEX = 'weft_namespace_name';
 
 const DUPLICATE_KEY = 11000;
+const AUTHENTICATION_FAILED = 18;
+const UNAUTHORIZED = 13;
 
 interface WriteFailure {
   readonly index?: unknown;
@@ -19,8 +21,9 @@ interface WriteFailure {
  * Turns what a MongoDB call threw into a WeftError. WeftErrors pass unchanged. A duplicate key
  * (11000) on `_id` becomes ERR_ID_TAKEN and one on the (namespace, name) index ERR_NAME_TAKEN,
  * naming the spec of the failed write: `written[i]` is what write `i` of the call stored, and
- * `details.index` is `i`, as `writeSpecs` reports its own refusals. Anything else becomes
- * ERR_STORE_UNAVAILABLE with the driver's message.
+ * `details.index` is `i`, as `writeSpecs` reports its own refusals. A refused login or
+ * command (codes 18, 13) becomes ERR_STORE_ACCESS_DENIED; anything else ERR_STORE_UNAVAILABLE
+ * with the driver's message.
  */
 export function mongoStoreError(thrown: unknown, written: readonly StoredSpec[] = []): WeftError {
   if (thrown instanceof WeftError) return thrown;
@@ -35,7 +38,17 @@ export function mongoStoreError(thrown: unknown, written: readonly StoredSpec[] 
     if (spec !== undefined && !isNameIndex(failure)) return new WeftError('ERR_ID_TAKEN', { id: spec.id }, { cause: thrown, details });
   }
   const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  if (isAccessDenied(thrown)) return new WeftError('ERR_STORE_ACCESS_DENIED', { reason }, { cause: thrown });
   return new WeftError('ERR_STORE_UNAVAILABLE', { reason }, { cause: thrown });
+}
+
+/** AuthenticationFailed (18) or Unauthorized (13), on the error or the one it wraps. */
+function isAccessDenied(thrown: unknown): boolean {
+  for (let current = thrown, hops = 0; typeof current === 'object' && current !== null && hops < 5; current = (current as { cause?: unknown }).cause, hops++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === AUTHENTICATION_FAILED || code === UNAUTHORIZED) return true;
+  }
+  return false;
 }
 
 /** The failed write of a duplicate-key error: one of a bulk write's `writeErrors`, or the error itself. */

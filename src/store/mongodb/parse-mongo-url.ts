@@ -12,6 +12,8 @@ export interface MongoUrl {
   readonly redacted: string;
   /** True when the URL sets `serverSelectionTimeoutMS` itself. */
   readonly setsServerSelectionTimeout: boolean;
+  /** True when the URL sets `connectTimeoutMS` itself. */
+  readonly setsConnectTimeout: boolean;
 }
 
 /** The collection weft uses when the URL names none. */
@@ -44,12 +46,14 @@ export function parseMongoUrl(url: string): MongoUrl {
   let collection = DEFAULT_COLLECTION;
   const kept: string[] = [];
   let setsServerSelectionTimeout = false;
+  let setsConnectTimeout = false;
   for (const pair of query === undefined || query === '' ? [] : query.split('&')) {
     const equals = pair.indexOf('=');
     const key = decode(equals === -1 ? pair : pair.slice(0, equals), invalid);
     const value = equals === -1 ? '' : decode(pair.slice(equals + 1), invalid);
     if (!key.toLowerCase().startsWith('weft')) {
       if (key.toLowerCase() === 'serverselectiontimeoutms') setsServerSelectionTimeout = true;
+      if (key.toLowerCase() === 'connecttimeoutms') setsConnectTimeout = true;
       kept.push(pair);
       continue;
     }
@@ -59,7 +63,7 @@ export function parseMongoUrl(url: string): MongoUrl {
     collection = value;
   }
   const clientUrl = `${scheme}://${authority}/${path}${kept.length > 0 ? `?${kept.join('&')}` : ''}`;
-  return { clientUrl, database, collection, redacted, setsServerSelectionTimeout };
+  return { clientUrl, database, collection, redacted, setsServerSelectionTimeout, setsConnectTimeout };
 }
 
 /** The URL with the password of its user info replaced by `***`. */

@@ -1,8 +1,16 @@
 import { WeftError } from '../../errors/index.ts';
 
-/** Turns what node-postgres threw into a WeftError: WeftErrors pass, anything else is ERR_STORE_UNAVAILABLE naming the reason. */
+/**
+ * Turns what node-postgres threw into a WeftError: WeftErrors pass; a refused login or a
+ * missing privilege (SQLSTATE class 28, 42501) is ERR_STORE_ACCESS_DENIED; anything else is
+ * ERR_STORE_UNAVAILABLE naming the reason.
+ */
 export function storeError(thrown: unknown): WeftError {
   if (thrown instanceof WeftError) return thrown;
+  const state = sqlState(thrown);
+  if (state !== undefined && (state.startsWith('28') || state === '42501')) {
+    return new WeftError('ERR_STORE_ACCESS_DENIED', { reason: describeFailure(thrown) }, { cause: thrown });
+  }
   return new WeftError('ERR_STORE_UNAVAILABLE', { reason: describeFailure(thrown) }, { cause: thrown });
 }
 

@@ -235,6 +235,17 @@ describe.each(drivers)('specSyscalls on %s', (_label, open) => {
       expect((await store.find({ id: stored!.id }))[0]!.revision).toBe(1);
     });
 
+    it('lists each payload problem with its path and code, as the schema problems are', async () => {
+      const [stored] = (await call(table, 'specs.create', [snippet(name())])) as StoredSpec[];
+      for (const payload of [{ id: stored!.id, revision: 'x' }, [{ id: stored!.id }, { id: stored!.id }], [null]]) {
+        const error = await refusal(table, 'specs.update', payload);
+        expect(error.code, JSON.stringify(payload)).toBe('ERR_SYSCALL_PAYLOAD');
+        expect(error.details, JSON.stringify(payload)).toEqual([expect.objectContaining({ path: expect.any(String), code: 'ERR_SYSCALL_PAYLOAD' })]);
+      }
+      const filter = await refusal(table, 'specs.read', { kind: 5 });
+      expect(filter.details).toEqual([expect.objectContaining({ path: 'kind', code: 'ERR_SYSCALL_PAYLOAD' })]);
+    });
+
     it('refuses a rename onto a taken name with ERR_NAME_TAKEN', async () => {
       const [a, b] = [name(), name()];
       const stored = await store.insert([snippet(a), snippet(b)]);

@@ -8,6 +8,13 @@ describe('describeSpec', () => {
     expect(describeSpec({ kind: 'snippet', name: '' })).toBe('default/(unnamed snippet)');
     expect(describeSpec({})).toBe('default/(unnamed spec)');
   });
+
+  it('names a spec whose namespace, name, id or kind are not strings without throwing', () => {
+    const hostile = JSON.parse('{"toString": 1}') as unknown;
+    expect(describeSpec({ namespace: hostile, name: hostile, kind: hostile } as never)).toBe('(invalid namespace)/(unnamed spec)');
+    expect(describeSpec({ namespace: 5, id: ['x'], kind: 'nop' } as never)).toBe('(invalid namespace)/(unnamed nop)');
+    expect(describeSpec({ name: 7 } as never)).toBe('default/(unnamed spec)');
+  });
 });
 
 describe('COMMON_FIELDS', () => {

@@ -66,7 +66,7 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
   it('reports its URL without the password, and opens through openStore as postgres:// and postgresql://', async () => {
     const withPassword = scratch!.url().replace('://', '://weft_nobody:secret@');
     const refused = await openStore(withPassword).catch((thrown: unknown) => thrown);
-    expect(refused).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    expect(refused).toMatchObject({ code: 'ERR_STORE_ACCESS_DENIED' });
     expect(JSON.stringify(refused)).not.toContain('secret');
     for (const url of [scratch!.url(), scratch!.url().replace(/^postgres:/, 'postgresql:')]) {
       const store = await openStore(url);

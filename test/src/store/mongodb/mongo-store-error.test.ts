@@ -23,10 +23,14 @@ describe('mongoStoreError', () => {
     expect(mongoStoreError(single, [a])).toMatchObject({ code: 'ERR_NAME_TAKEN', params: { name: 'a' }, details: { index: 0 } });
   });
 
-  it('passes WeftErrors and turns everything else into ERR_STORE_UNAVAILABLE with the cause', () => {
+  it('passes WeftErrors, turns a refused login or command into ERR_STORE_ACCESS_DENIED and everything else into ERR_STORE_UNAVAILABLE, with the cause', () => {
     const own = new WeftError('ERR_SPEC_NOT_FOUND', { spec: 'x' });
     expect(mongoStoreError(own)).toBe(own);
-    const other = new MongoServerError({ message: 'not authorized', code: 13 });
+    const unauthorized = new MongoServerError({ message: 'not authorized', code: 13 });
+    expect(mongoStoreError(unauthorized)).toMatchObject({ code: 'ERR_STORE_ACCESS_DENIED', cause: unauthorized });
+    const login = new MongoServerError({ message: 'Authentication failed.', code: 18 });
+    expect(mongoStoreError(login)).toMatchObject({ code: 'ERR_STORE_ACCESS_DENIED' });
+    const other = new MongoServerError({ message: 'interrupted', code: 11601 });
     expect(mongoStoreError(other)).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', cause: other });
     expect(mongoStoreError(bulk({ index: 5, code: 11000, errmsg: 'E11000', err: {} }), [a])).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
   });

@@ -10,6 +10,7 @@ describe('parseMongoUrl', () => {
       collection: 'my_specs',
       redacted: 'mongodb://a.example:27017,b.example:27018/specs-db?replicaSet=rs0&weftCollection=my_specs&w=majority',
       setsServerSelectionTimeout: false,
+      setsConnectTimeout: false,
     });
   });
 
@@ -24,6 +25,8 @@ describe('parseMongoUrl', () => {
     expect(parsed.clientUrl).toBe('mongodb://u%40x:p%2Fw@h/db?authSource=admin&appName=weft%20engine&serverSelectionTimeoutMS=500');
     expect(parsed.collection).toBe('c-d');
     expect(parsed.setsServerSelectionTimeout).toBe(true);
+    expect(parsed.setsConnectTimeout).toBe(false);
+    expect(parseMongoUrl('mongodb://h/db?ConnectTimeoutMS=100').setsConnectTimeout).toBe(true);
   });
 
   it('hides the password in the redacted URL', () => {
