@@ -4,6 +4,7 @@ import {
   defineKind, indexOfPort, invalidSpecError, OneToManyNode, Packet, WeftError,
   type Problem, type Process, type Reply, type Spec,
 } from '../../src/index.ts';
+import { extendRequest } from '../_shared/http/lazy-body.ts';
 
 /** The kind name. */
 export const kind = 'router';
@@ -70,7 +71,8 @@ export class RouteTable {
     const found = this.#router.find(input.method as FindMyWay.HTTPMethod, input.path);
     if (found === null) return NOWHERE;
     const outputs = new Array<Packet | undefined>((found.store as Target).index + 1);
-    outputs[outputs.length - 1] = new Packet({ ...input, params: { ...found.params } });
+    // extendRequest, not a spread: a request body nobody read yet stays undecoded.
+    outputs[outputs.length - 1] = new Packet(extendRequest(input, { params: { ...found.params } }));
     return outputs;
   }
 
