@@ -7,7 +7,7 @@ import {
 } from '../../src/index.ts';
 import { decodeBody } from '../_shared/http/decode-body.ts';
 import { isHttpResponse } from '../_shared/http/http-response.ts';
-import { LazyBody } from '../_shared/http/lazy-body.ts';
+import { LazyBody, takesLazyBodies } from '../_shared/http/lazy-body.ts';
 import { redactUrl } from '../_shared/http/redact-url.ts';
 import type { Connections } from './listener/connections.ts';
 import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
@@ -145,7 +145,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     const body = this.#body(request);
     let result: Reply;
     try {
-      result = this.emit(process, new Packet(requestPayload(request, body)));
+      result = this.#dispatch(process, request, body);
     } catch (thrown) {
       result = new Packet(toWeftError(thrown));
     }
@@ -180,6 +180,21 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       }
     }
     this.#predecessor = undefined;
+  }
+
+  /**
+   * Sends the request map to `out`. Its body stays undecoded when `out` leads to routers only
+   * (each decodes what it routes); for any other node it is decoded now, and a body that does
+   * not decode goes to `error` instead.
+   */
+  #dispatch(process: Process, request: FastifyRequest, body: LazyBody | null): Reply {
+    if (body === null || takesLazyBodies(this.outPort)) return this.emit(process, new Packet(requestPayload(request, body)));
+    try {
+      body.value();
+    } catch (thrown) {
+      return this.fail(process, new Packet(toWeftError(thrown)));
+    }
+    return this.emit(process, new Packet({ ...requestPayload(request, body) }));
   }
 
   /** The request's body, decoded at its first read within the limits; null when it has none. */

@@ -19,7 +19,7 @@ export interface TestServer {
  */
 export async function startListener(handlers: { out?: Handler; error?: Handler } = {}, context: CodecContext = testContext(), spec: Partial<Spec> = {}): Promise<TestServer> {
   const wired = await wire([{ kind: 'listener', name: 'http', protocol: 'http', host: '127.0.0.1', port: 0, ...spec }], context);
-  const node = wired.node<ListenerNode>('http');
+  const node = wired.node<ListenerNode>(spec.name ?? 'http');
   if (handlers.out !== undefined) node.out('out')!.link(new InPort('in', handlers.out));
   if (handlers.error !== undefined) node.out('error')!.link(new InPort('in', handlers.error));
   const url = `http://127.0.0.1:${node.port}`;

@@ -1,7 +1,15 @@
-import { toWeftError, type WeftError } from '../../../src/index.ts';
+import { toWeftError, type InPort, type OutPort, type WeftError } from '../../../src/index.ts';
 
 /** Request maps whose `body` is still an accessor over a LazyBody. */
 const pending = new WeakMap<object, LazyBody>();
+
+/**
+ * In-ports that take request maps with a body still to decode (a router's: it decodes only
+ * the requests it routes). A capability of port objects, held weakly: no names, nothing kept
+ * beyond the ports. Every other node gets plain data, since not every consumer can read an
+ * accessor (isolated-vm refuses to copy one into a JavaScript isolate).
+ */
+const lazyPorts = new WeakSet<InPort>();
 
 /**
  * A request body decoded on first read: a listener hands the bytes over as they came and a
@@ -59,12 +67,26 @@ export function defineLazyBody<T extends object>(target: T, lazy: LazyBody): T {
   return target;
 }
 
+/** Declares that `port` takes request maps whose body is not decoded yet (see lazyPorts). */
+export function acceptLazyBodies(port: InPort): void {
+  lazyPorts.add(port);
+}
+
+/** True when `port` has links and every one takes a body not decoded yet. */
+export function takesLazyBodies(port: OutPort | undefined): boolean {
+  const links = port?.links;
+  if (links === undefined || links.length === 0) return false;
+  for (const link of links) if (!lazyPorts.has(link)) return false;
+  return true;
+}
+
 /**
  * A copy of a request map with `extra` fields added (the router's `params`), as `{...input,
- * ...extra}` would be, except that a body not read yet stays unread: spreading would decode it.
+ * ...extra}`. With `keepLazy` a body not read yet stays unread (a spread would decode it);
+ * without, it is decoded now and the copy holds plain data (it throws the decoding error).
  */
-export function extendRequest(input: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const lazy = pending.get(input);
+export function extendRequest(input: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, unknown>>, keepLazy: boolean): Record<string, unknown> {
+  const lazy = keepLazy ? pending.get(input) : undefined;
   if (lazy === undefined) return { ...input, ...extra };
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(input)) copy[key] = key === 'body' ? null : input[key];
