@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { Runtime, specSyscalls, type Logger } from '../../src/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
-import { collect, configFor, createLanguages, createScheme, storeOptions, type StoreFlags } from '../context.ts';
+import { adminNetworkPolicy } from '../admin-network-policy.ts';
+import { collect, configFor, createLanguages, createScheme, storeOptions, type AdminFlags, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs } from '../read-specs.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
@@ -17,8 +18,10 @@ export function startCommand(io: CliIO): Command {
     .description('run a namespace (after upserting the specs in -f files)')
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
-    .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)');
-  return storeOptions(command).action(async (flags: StoreFlags & { filename?: string[]; logLevel?: string; sandbox?: string }) => {
+    .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
+    .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
+    .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect);
+  return storeOptions(command).action(async (flags: StoreFlags & AdminFlags & { filename?: string[]; logLevel?: string; sandbox?: string }) => {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
     const scheme = createScheme();
@@ -32,10 +35,11 @@ export function startCommand(io: CliIO): Command {
       logger,
       drainTimeoutMs: config.drainTimeoutMs,
       syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
+      network: adminNetworkPolicy(config),
     });
     try {
       if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
-      else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger });
+      else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
       await runtime.start();
     } catch (thrown) {
       await runtime.close();
