@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Packet, Scheme, WeftError, type NetworkPolicy, type Spec } from '../../../src/index.ts';
+import type { WeftError} from '../../../src/index.ts';
+import { Packet, Scheme, type NetworkPolicy, type Spec } from '../../../src/index.ts';
 import type { ListenerNode } from '../../../codecs/network/listener.ts';
 import { isLoopbackAddress } from '../../../codecs/network/listener/host-names.ts';
 import { coreKinds } from '../../../schemes/core.ts';
