@@ -276,7 +276,7 @@ export const catalogue = {
   ERR_HTTP_REQUEST_INVALID: {
     category: 'invalid argument',
     message: 'the HTTP request is refused: {reason}',
-    hint: 'The server refused the request before any workflow saw it (bad URL, body too large, bad Content-Type); the status says which.',
+    hint: 'The server refused the request before any workflow saw it (a malformed URL or Content-Type, a body cut short); the status says which.',
   },
   ERR_HTTP_BODY_TOO_LARGE: {
     category: 'resource exhausted',
