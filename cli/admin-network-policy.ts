@@ -1,6 +1,6 @@
 import type { NetworkPolicy } from '../src/index.ts';
 import type { Config } from './config.ts';
-import { SYSTEM_NAMESPACE } from './seed-system-namespace.ts';
+import { SYSTEM_NAMESPACE } from './system-namespace.ts';
 
 /**
  * The network policy `weft start` gives a runtime: for the system namespace (the admin API,

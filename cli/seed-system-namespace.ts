@@ -5,9 +5,10 @@ import { WeftError, type Logger, type Scheme, type SpecStore } from '../src/inde
 import { applySpecs } from './apply-specs.ts';
 import type { CliIO } from './io.ts';
 import { readSpecs, type SourcedSpec } from './read-specs.ts';
+import { SYSTEM_NAMESPACE } from './system-namespace.ts';
 
-/** The namespace of weft's admin workflow. */
-export const SYSTEM_NAMESPACE = 'system';
+/** Re-exported for the callers that import it from here (it lives in system-namespace.ts, free of imports). */
+export { SYSTEM_NAMESPACE };
 
 /** Where the shipped specs are, relative to this file in the sources (cli/) and in the build (dist/cli/). */
 const CANDIDATES = ['../namespaces/system/', '../../namespaces/system/'];
