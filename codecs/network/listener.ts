@@ -8,12 +8,11 @@ import {
 import { decodeBody } from '../_shared/http/decode-body.ts';
 import { isHttpResponse } from '../_shared/http/http-response.ts';
 import { LazyBody, takesLazyBodies } from '../_shared/http/lazy-body.ts';
-import { redactUrl } from '../_shared/http/redact-url.ts';
 import type { Connections } from './listener/connections.ts';
+import { FailureLog } from './listener/failure-log.ts';
 import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
 import { DEFAULT_LIMITS, LimitsSchema, limitsProblems, resolveLimits, type ListenerLimits } from './listener/listener-limits.ts';
-import { LogThrottle } from './listener/log-throttle.ts';
 import { requestPayload } from './listener/request-payload.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
 
@@ -61,7 +60,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly #context: CodecContext;
   readonly #logger: Logger;
   readonly #hosts: HostNames | undefined;
-  readonly #throttle = new LogThrottle();
+  readonly #failures: FailureLog;
   #server: HttpServer | undefined;
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
@@ -77,6 +76,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.#context = options.context;
     this.#hosts = options.hosts;
     this.#logger = options.context.logger.child({ kind, node: this.name });
+    this.#failures = new FailureLog(this.#logger);
   }
 
   /** The bound port, or undefined when not listening. */
@@ -224,17 +224,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       problem = body?.failure ?? toWeftError(thrown);
       status = writeFailure(reply, problem);
     }
-    if (status === 500 && problem !== undefined) this.#logFailure(request, problem);
+    if (status === 500 && problem !== undefined) this.#failures.failed(request, problem);
     void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
-  }
-
-  /** Logs a 500 at error level, once per error code per minute (LogThrottle), with the URL's query values redacted. */
-  #logFailure(request: FastifyRequest, error: Error): void {
-    const code = error instanceof WeftError ? error.code : 'ERR_INTERNAL';
-    const suppressed = this.#throttle.admit(code);
-    if (suppressed === undefined) return;
-    const message = code.startsWith('ERR_REPLY_') ? 'reply cannot be written' : 'request failed';
-    this.#logger.error({ err: error, code, method: request.method, url: redactUrl(request.url), suppressed }, message);
   }
 }
 

@@ -39,6 +39,21 @@ describe('listener limits', () => {
     expect(ms!).toBeLessThan(1500);
   });
 
+  it('lets a workflow take longer than every timeout: they bound the client, not the work', async () => {
+    const server = await startListener({ out: () => new Promise((resolve) => setTimeout(() => resolve(new Packet('slow')), 700)) }, testContext(), {
+      limits: { headersTimeout: '100ms', requestTimeout: '200ms', keepAliveTimeout: '300ms' },
+    });
+    opened.push(server);
+    const socket = await openSocket(server.node.port!);
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
+    for (let round = 1; round <= 2; round++) {
+      socket.write(GET);
+      await expect.poll(() => response.split('slow').length - 1, { timeout: 3000 }).toBe(round);
+    }
+    socket.destroy();
+  });
+
   it('closes a slow body past requestTimeout with 408', async () => {
     const { port } = await serve({ headersTimeout: '200ms', requestTimeout: '500ms' });
     const head = 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n';
