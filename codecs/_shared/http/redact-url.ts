@@ -11,7 +11,7 @@ export function redactUrl(url: string): string {
   if (question === -1) return url;
   const hash = url.indexOf('#', question);
   const query = url.slice(question + 1, hash === -1 ? undefined : hash);
-  if (query === '') return url.slice(0, hash === -1 ? undefined : hash);
+  if (query === '') return url.slice(0, question);
   const parts = query.split('&').map((part) => {
     const equals = part.indexOf('=');
     return equals === -1 ? part : `${part.slice(0, equals)}=${REDACTED}`;
