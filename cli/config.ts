@@ -22,6 +22,12 @@ export const ConfigSchema = Type.Object(
     drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work, and a replaced node for its in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
     processTimeoutMs: Type.Integer({ minimum: 0, description: 'The longest one request, message or tick may run before it is ended with ERR_PROCESS_DEADLINE; 0 for none (WEFT_PROCESS_TIMEOUT_MS).' }),
     sandbox: SandboxSchema,
+    adminBindPublic: Type.Boolean({
+      description: 'Lets listeners of the system namespace (the admin API) bind beyond loopback (WEFT_ADMIN_BIND_PUBLIC, --admin-bind-public).',
+    }),
+    adminHosts: Type.Array(Type.String({ minLength: 1 }), {
+      description: 'Host names the admin API answers besides localhost, 127.0.0.1 and [::1] (WEFT_ADMIN_HOSTS, comma-separated; --admin-host).',
+    }),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
     })),
@@ -32,7 +38,10 @@ export const ConfigSchema = Type.Object(
 /** Resolved configuration. */
 export type Config = Static<typeof ConfigSchema>;
 
-const DEFAULTS: Config = { store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process' };
+const DEFAULTS: Config = {
+  store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
+  adminBindPublic: false, adminHosts: [],
+};
 
 const ENV: Record<string, keyof Config> = {
   WEFT_STORE: 'store',
@@ -41,7 +50,19 @@ const ENV: Record<string, keyof Config> = {
   WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
   WEFT_PROCESS_TIMEOUT_MS: 'processTimeoutMs',
   WEFT_SANDBOX: 'sandbox',
+  WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
+  WEFT_ADMIN_HOSTS: 'adminHosts',
 };
+
+/** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
+function fromEnv(key: keyof Config, value: string): unknown {
+  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs') return Number(value);
+  if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (key === 'adminBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
+  return value;
+}
+
+const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, 1: true, yes: true, false: false, 0: false, no: false };
 
 /**
  * Layers the configuration: defaults < weft.config.yaml (or WEFT_CONFIG) < WEFT_* environment
@@ -51,7 +72,7 @@ export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
   const merged: Record<string, unknown> = { ...DEFAULTS, ...readConfigFile(io) };
   for (const [variable, key] of Object.entries(ENV)) {
     const value = io.env[variable];
-    if (value !== undefined && value !== '') merged[key] = key === 'drainTimeoutMs' || key === 'processTimeoutMs' ? Number(value) : value;
+    if (value !== undefined && value !== '') merged[key] = fromEnv(key, value);
   }
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
   // A namespace's own file settings beat the file's top level, never the environment or a flag.

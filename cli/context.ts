@@ -23,13 +23,21 @@ export function createLanguages(sandbox: Config['sandbox'] = 'process'): Languag
   return createDefaultLanguages({ javascript: { isolation: sandbox } });
 }
 
+/** The flags of `weft start` that configure the admin API's exposure. */
+export interface AdminFlags {
+  readonly adminBindPublic?: boolean;
+  readonly adminHost?: string[];
+}
+
 /** Resolves the layered configuration for a command's flags. */
-export function configFor(io: CliIO, flags: StoreFlags & { logLevel?: string; sandbox?: string }): Config {
+export function configFor(io: CliIO, flags: StoreFlags & AdminFlags & { logLevel?: string; sandbox?: string }): Config {
   return loadConfig(io, {
     namespace: flags.namespace,
     store: flags.store,
     logLevel: flags.logLevel as Config['logLevel'] | undefined,
     sandbox: flags.sandbox as Config['sandbox'] | undefined,
+    adminBindPublic: flags.adminBindPublic,
+    adminHosts: flags.adminHost,
   });
 }
 

@@ -1,4 +1,5 @@
 import { describeSpec, linkResolver, type PortLocation, type Spec, type StoredSpec } from '../src/index.ts';
+import { SYSTEM_NAMESPACE } from './system-namespace.ts';
 
 /** What a running engine of the namespace would do with one node when the plan is applied. */
 export type NodeEffectKind = 'start' | 'restart' | 'stop' | 'relink';
@@ -29,9 +30,17 @@ export interface NodeChanges {
   readonly deleted: readonly StoredSpec[];
 }
 
-/** Kinds that keep a resource across a reload when these fields are unchanged (listener's `adopt`). */
+/**
+ * Kinds that keep a resource across a reload when these fields are unchanged (listener's
+ * `adopt`); other fields (a listener's `limits`) apply to the kept socket.
+ */
 const SOCKET_FIELDS: Readonly<Record<string, readonly string[]>> = { listener: ['protocol', 'host', 'port'] };
-const SOCKET_DEFAULTS: Readonly<Record<string, unknown>> = { host: '0.0.0.0' };
+
+/** A field's value when the spec leaves it out: a listener binds loopback in the system namespace (`weft start`'s policy). */
+function socketDefault(spec: Spec, field: string): unknown {
+  if (field !== 'host') return undefined;
+  return spec.namespace === SYSTEM_NAMESPACE ? '127.0.0.1' : '0.0.0.0';
+}
 
 /**
  * Predicts the loader's work, as the symbol table does it: an updated spec is recompiled and
@@ -78,7 +87,7 @@ function socketOf(spec: Spec, socketEffect: SocketEffect): SocketEffect | undefi
 }
 
 function sameFields(a: Spec, b: Spec, fields: readonly string[]): boolean {
-  return fields.every((field) => (a[field] ?? SOCKET_DEFAULTS[field]) === (b[field] ?? SOCKET_DEFAULTS[field]));
+  return fields.every((field) => (a[field] ?? socketDefault(a, field)) === (b[field] ?? socketDefault(b, field)));
 }
 
 /** The specs of one state of the namespaces, with links resolved as the symbol table does (one LinkIndex per namespace). */

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { Runtime, specSyscalls, type Logger } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
-import { collect, configFor, createLanguages, createScheme, storeOptions, type StoreFlags } from '../context.ts';
+import { adminNetworkPolicy } from '../admin-network-policy.ts';
+import { collect, configFor, createLanguages, createScheme, storeOptions, type AdminFlags, type StoreFlags } from '../context.ts';
 import type { Config } from '../config.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs, type SourcedSpec } from '../read-specs.ts';
@@ -12,7 +13,7 @@ import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.
 import { shutdownSignal } from '../shutdown-signal.ts';
 
 /** Flags of `weft start`. */
-interface StartFlags extends StoreFlags {
+interface StartFlags extends StoreFlags, AdminFlags {
   readonly filename?: string[];
   readonly logLevel?: string;
   readonly sandbox?: string;
@@ -29,7 +30,9 @@ export function startCommand(io: CliIO): Command {
     .description('run a namespace (after upserting the specs in -f files)')
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
-    .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)');
+    .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
+    .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
+    .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect);
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
@@ -72,10 +75,11 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
+    network: adminNetworkPolicy(config),
   });
   try {
     if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
-    else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger });
+    else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
     await runtime.start();
     return runtime;
   } catch (thrown) {

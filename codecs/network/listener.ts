@@ -6,9 +6,15 @@ import {
   type CodecContext, type Logger, type Node, type Process, type Reply,
 } from '../../src/index.ts';
 import { decodeBody } from '../_shared/http/decode-body.ts';
+import { isHttpResponse } from '../_shared/http/http-response.ts';
+import { LazyBody, takesLazyBodies } from '../_shared/http/lazy-body.ts';
+import type { Connections } from './listener/connections.ts';
+import { FailureLog } from './listener/failure-log.ts';
+import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
+import { DEFAULT_LIMITS, LimitsSchema, limitsProblems, resolveLimits, type ListenerLimits } from './listener/listener-limits.ts';
 import { requestPayload } from './listener/request-payload.ts';
-import { writeError, writeInternal, writeReply } from './listener/write-reply.ts';
+import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
 
 /** The kind name. */
 export const kind = 'listener';
@@ -16,16 +22,22 @@ export const kind = 'listener';
 /** The listener's own spec fields. */
 export const schema = Type.Object({
   protocol: Type.Literal('http', { description: 'The protocol served; only "http".' }),
-  host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "0.0.0.0" (all interfaces).' })),
+  host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "0.0.0.0" (all interfaces), loopback in the system namespace.' })),
   port: Type.Integer({ minimum: 0, maximum: 65_535, description: 'The TCP port; 0 picks a free one (tests).' }),
+  limits: Type.Optional(LimitsSchema),
 });
 
-/** Options of a ListenerNode: the address to serve and the runtime's services. */
+/** Options of a ListenerNode: the address to serve, its limits and the runtime's services. */
 export interface ListenerOptions {
   readonly protocol: 'http';
   readonly host: string;
   readonly port: number;
   readonly context: CodecContext;
+  /** The name in logs and errors (the spec's); default "listener". */
+  readonly name?: string;
+  readonly limits?: ListenerLimits;
+  /** When set, only requests whose Host header these names allow are served (403 otherwise). */
+  readonly hosts?: HostNames;
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
@@ -33,16 +45,25 @@ const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
 /**
  * Serves HTTP (fastify): each request is a root process whose request map goes to `out`; the
  * reply becomes the response (see `writeReply`). `activate` listens, `deactivate`/`close` stop.
- * A replacement with the same address `adopt`s the server, so a reload keeps the socket.
+ * A replacement with the same address `adopt`s the server, so a reload keeps the socket and
+ * applies the new limits to it; one whose host changed on the same port binds after the old
+ * socket stops accepting. A client that leaves before its reply ends the request's process
+ * (ERR_CLIENT_CLOSED). 500s are logged once per error code per minute.
  */
 export class ListenerNode extends SourceNode implements RequestHandler {
   readonly protocol: 'http';
   readonly host: string;
   /** The configured port (0 = any); the bound one is `address()?.port`. */
   readonly configuredPort: number;
+  readonly name: string;
+  readonly limits: ListenerLimits;
   readonly #context: CodecContext;
   readonly #logger: Logger;
+  readonly #hosts: HostNames | undefined;
+  readonly #failures: FailureLog;
   #server: HttpServer | undefined;
+  /** The server of the node this one replaces, on the same port but another host. */
+  #predecessor: HttpServer | undefined;
   #closed = false;
 
   constructor(options: ListenerOptions) {
@@ -50,8 +71,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.protocol = options.protocol;
     this.host = options.host;
     this.configuredPort = options.port;
+    this.name = options.name ?? kind;
+    this.limits = options.limits ?? DEFAULT_LIMITS;
     this.#context = options.context;
-    this.#logger = options.context.logger.child({ kind });
+    this.#hosts = options.hosts;
+    this.#logger = options.context.logger.child({ kind, node: this.name });
+    this.#failures = new FailureLog(this.#logger);
   }
 
   /** The bound port, or undefined when not listening. */
@@ -64,31 +89,37 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     return this.#server?.address();
   }
 
-  /** Listens (idempotent) and makes this node the one that answers; ERR_LISTEN_FAILED on failure. */
+  /** Listens (idempotent) and makes this node the one that answers, with its limits; ERR_LISTEN_FAILED on failure. */
   async activate(): Promise<void> {
     if (this.#closed) throw new WeftError('ERR_NODE_CLOSED', { node: `${kind} ${this.host}:${this.configuredPort}` });
-    const server = (this.#server ??= new HttpServer({ host: this.host, port: this.configuredPort, owner: this }));
+    const server = (this.#server ??= new HttpServer({ host: this.host, port: this.configuredPort, owner: this, limits: this.limits }));
     server.owner = this;
-    await server.listen();
+    server.configure(this.limits);
+    await this.#listen(server);
   }
 
   /** Stops listening, unless another listener adopted the server. */
   async deactivate(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    this.#predecessor = undefined;
     await server?.close();
   }
 
   /**
    * Takes over the listening server of `previous` when it serves the same protocol, host and
    * port. `previous` keeps answering until this node is activated, and leaves the server alone
-   * when it is deactivated or closed.
+   * when it is deactivated or closed. On the same (fixed) port with another host, it notes the
+   * old server instead: `activate` pauses it if the new address overlaps it.
    */
   adopt(previous: Node): void {
     if (!(previous instanceof ListenerNode) || previous === this || this.#server !== undefined) return;
-    if (previous.protocol !== this.protocol || previous.host !== this.host || previous.configuredPort !== this.configuredPort) return;
     const server = previous.#server;
-    if (server === undefined || !server.listening) return;
+    if (server === undefined || !server.listening || previous.protocol !== this.protocol || previous.configuredPort !== this.configuredPort) return;
+    if (previous.host !== this.host) {
+      if (this.configuredPort !== 0) this.#predecessor = server;
+      return;
+    }
     previous.#server = undefined;
     this.#server = server;
   }
@@ -99,53 +130,118 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   }
 
   /** Answers one request (RequestHandler): never throws, always responds. */
-  serve(request: FastifyRequest, reply: FastifyReply): void {
+  serve(request: FastifyRequest, reply: FastifyReply, connections: Connections): void {
     if (this.#closed || !this.#context.processes.admitting) {
       reply.header('connection', 'close');
       writeError(reply, SHUTTING_DOWN);
       return;
     }
+    if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
+      writeError(reply, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
+      return;
+    }
     const process = this.#context.processes.spawn();
+    connections.begin(request.raw.socket, process);
+    const body = this.#body(request);
     let result: Reply;
     try {
-      result = this.#dispatch(process, request);
+      result = this.#dispatch(process, request, body);
     } catch (thrown) {
       result = new Packet(toWeftError(thrown));
     }
     if (result instanceof Packet) {
-      this.#answer(process, request, reply, result);
+      this.#answer(process, request, reply, connections, body, result);
       return;
     }
     result.then(
-      (packet) => this.#answer(process, request, reply, packet),
-      (reason: unknown) => this.#answer(process, request, reply, new Packet(toWeftError(reason))),
+      (packet) => this.#answer(process, request, reply, connections, body, packet),
+      (reason: unknown) => this.#answer(process, request, reply, connections, body, new Packet(toWeftError(reason))),
     );
   }
 
-  #dispatch(process: Process, request: FastifyRequest): Reply {
-    const headers = request.headers;
-    let body: unknown;
+  /** Ends the process of a request whose client went away (RequestHandler); its work stops. */
+  clientClosed(process: Process): void {
+    this.#logger.debug('client closed the connection before the reply');
+    void process.exit(new WeftError('ERR_CLIENT_CLOSED', { node: this.name }));
+  }
+
+  async #listen(server: HttpServer): Promise<void> {
+    const predecessor = this.#predecessor;
     try {
-      body = decodeBody(request.body as Uint8Array | undefined, headers['content-type'], headers['content-encoding']);
+      await server.listen();
+    } catch (thrown) {
+      if (predecessor === undefined || !predecessor.listening || !addressInUse(thrown)) throw thrown;
+      await predecessor.pause();
+      try {
+        await server.listen();
+      } catch (again) {
+        await predecessor.resume().catch(() => undefined);
+        throw again;
+      }
+    }
+    this.#predecessor = undefined;
+  }
+
+  /**
+   * Sends the request map to `out`. Its body stays undecoded when `out` leads to routers only
+   * (each decodes what it routes); for any other node it is decoded now, and a body that does
+   * not decode goes to `error` instead.
+   */
+  #dispatch(process: Process, request: FastifyRequest, body: LazyBody | null): Reply {
+    if (body === null || takesLazyBodies(this.outPort)) return this.emit(process, new Packet(requestPayload(request, body)));
+    try {
+      body.value();
     } catch (thrown) {
       return this.fail(process, new Packet(toWeftError(thrown)));
     }
-    return this.emit(process, new Packet(requestPayload(request, body)));
+    return this.emit(process, new Packet({ ...requestPayload(request, body) }));
   }
 
-  #answer(process: Process, request: FastifyRequest, reply: FastifyReply, packet: Packet): void {
+  /** The request's body, decoded at its first read within the limits; null when it has none. */
+  #body(request: FastifyRequest): LazyBody | null {
+    const data = request.body as Buffer | undefined;
+    if (data === undefined || data.length === 0) return null;
+    const { 'content-type': type, 'content-encoding': encoding } = request.headers;
+    const limit = this.limits.bodySize;
+    return new LazyBody(() => decodeBody(data, type, encoding, limit));
+  }
+
+  #answer(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, body: LazyBody | null, packet: Packet): void {
+    connections.end(request.raw.socket, process);
+    if (request.raw.socket.destroyed) {
+      // The client is gone: nobody reads this reply (clientClosed ended the process).
+      void process.exit(new WeftError('ERR_CLIENT_CLOSED', { node: this.name }));
+      return;
+    }
+    if (connections.closing) reply.header('connection', 'close');
+    // A body that could not be read fails the request as the client's error (400, 413), however the workflow wrapped it.
+    const answered = body?.failure !== undefined && failed(packet) ? new Packet(body.failure) : packet;
     let status: number;
+    let problem = answered.payload instanceof Error ? answered.payload : undefined;
     try {
-      status = writeReply(reply, packet, request.headers.accept);
+      status = writeReply(reply, answered, request.headers.accept, this.name);
     } catch (thrown) {
-      this.#logger.error({ err: thrown, method: request.method, url: request.url }, 'cannot write the reply');
-      status = writeInternal(reply, 'unwritable reply');
+      problem = body?.failure ?? toWeftError(thrown);
+      status = writeFailure(reply, problem);
     }
-    if (status === 500 && packet.payload instanceof Error) {
-      this.#logger.error({ err: packet.payload, method: request.method, url: request.url }, 'request failed');
-    }
+    if (status === 500 && problem !== undefined) this.#failures.failed(request, problem);
     void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
   }
+}
+
+/** True for a reply that reports a failure: an error, or a response map with a 5xx status. */
+function failed(packet: Packet): boolean {
+  const value = packet.payload;
+  return value instanceof Error || (isHttpResponse(value) && value.status >= 500);
+}
+
+function addressInUse(thrown: unknown): boolean {
+  return (thrown as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'EADDRINUSE';
+}
+
+/** A client-given string as it may appear in a message: control characters escaped, at most 100 characters. */
+function printable(text: string): string {
+  return JSON.stringify(text.slice(0, 100)).slice(1, -1);
 }
 
 /** `listener`: an HTTP server whose requests start workflows (uniflow §9.4). */
@@ -154,5 +250,13 @@ export const definition = defineKind({
   description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response.',
   schema,
   ports: { in: [], out: ['out', 'error'] },
-  codec: (spec, context) => new ListenerNode({ protocol: spec.protocol, host: spec.host ?? '0.0.0.0', port: spec.port, context }),
+  validate: (spec) => limitsProblems(spec.limits),
+  codec: (spec, context) => {
+    const name = spec.name ?? spec.id ?? kind;
+    const policy = context.network;
+    const host = spec.host ?? (policy === undefined ? '0.0.0.0' : '127.0.0.1');
+    if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
+    const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
+    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts });
+  },
 });

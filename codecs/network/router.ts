@@ -2,8 +2,9 @@ import { Type } from '@sinclair/typebox';
 import FindMyWay from 'find-my-way';
 import {
   defineKind, indexOfPort, invalidSpecError, OneToManyNode, Packet, WeftError,
-  type Problem, type Process, type Reply, type Spec,
+  type OutPort, type Problem, type Process, type Reply, type Spec,
 } from '../../src/index.ts';
+import { acceptLazyBodies, extendRequest, takesLazyBodies } from '../_shared/http/lazy-body.ts';
 
 /** The kind name. */
 export const kind = 'router';
@@ -27,9 +28,10 @@ export const schema = Type.Object({
 
 type RouteList = readonly { readonly method: string; readonly path: string; readonly port: string }[];
 
-/** What a route match stores: the out-port index. */
+/** What a route match stores: the out-port index, and the port once the node is built. */
 interface Target {
   readonly index: number;
+  port?: OutPort;
 }
 
 type RequestMap = { readonly method: string; readonly path: string } & Readonly<Record<string, unknown>>;
@@ -41,6 +43,7 @@ const NOWHERE: readonly Packet[] = Object.freeze([]);
 export class RouteTable {
   readonly #router = FindMyWay({ maxParamLength: 65_535 });
   readonly #methods: readonly string[];
+  readonly #targets: Target[] = [];
 
   /** Throws ERR_SPEC_INVALID naming each route find-my-way refuses (unknown method, duplicate). */
   constructor(routes: RouteList, spec: Spec = { kind }) {
@@ -52,6 +55,7 @@ export class RouteTable {
       try {
         this.#router.on(method as FindMyWay.HTTPMethod, toPattern(route.path), noop, target);
         methods.add(method);
+        this.#targets.push(target);
       } catch (thrown) {
         problems.push({ path: `routes[${position}]`, code: 'ERR_SPEC_INVALID', message: (thrown as Error).message });
       }
@@ -60,17 +64,26 @@ export class RouteTable {
     this.#methods = [...methods];
   }
 
+  /** Gives each route the out-port it writes to (`portOf(index)`), once the node has its ports. */
+  bind(portOf: (index: number) => OutPort | undefined): void {
+    for (const target of this.#targets) target.port = portOf(target.index);
+  }
+
   /**
    * The outputs for one input (a FanAction): the map plus `params` at its route's index; no
-   * output when nothing matches; ERR_ROUTER_INPUT for an input that is not a request map.
+   * output when nothing matches; ERR_ROUTER_INPUT for an input that is not a request map. A
+   * listener's body not decoded yet is decoded here, for the matched route only (it stays
+   * undecoded when that route leads to routers only); one that does not decode throws its
+   * error (ERR_HTTP_BODY_INVALID, ERR_HTTP_BODY_TOO_LARGE), which goes to `error`.
    */
   fan(packet: Packet): readonly (Packet | undefined)[] | Packet {
     const input = packet.payload;
     if (!isRequestMap(input)) return new Packet(new WeftError('ERR_ROUTER_INPUT', { type: describe(input) }));
     const found = this.#router.find(input.method as FindMyWay.HTTPMethod, input.path);
     if (found === null) return NOWHERE;
-    const outputs = new Array<Packet | undefined>((found.store as Target).index + 1);
-    outputs[outputs.length - 1] = new Packet({ ...input, params: { ...found.params } });
+    const target = found.store as Target;
+    const outputs = new Array<Packet | undefined>(target.index + 1);
+    outputs[outputs.length - 1] = new Packet(extendRequest(input, { params: { ...found.params } }, takesLazyBodies(target.port)));
     return outputs;
   }
 
@@ -85,9 +98,9 @@ export class RouteTable {
 }
 
 /**
- * Sends `{method, path, …}` maps to the `out[N]` of the matching route, adding `params`; a path
- * without a route answers 404 on `error`, a path whose routes lack the method 405 (204 for
- * OPTIONS) with `Allow`. Those answers are HTTP response maps, not error values, so they go
+ * Sends `{method, path, …}` maps to the `out[N]` of the matching route, adding `params` (and
+ * decoding a listener's body, which only a routed request pays for); a path without a route
+ * answers 404 on `error`, a path whose routes lack the method 405 (204 for OPTIONS) with `Allow`. Those answers are HTTP response maps, not error values, so they go
  * to `error` from here: the one-to-many shape sends only error values there.
  */
 export class RouterNode extends OneToManyNode {
@@ -97,6 +110,8 @@ export class RouterNode extends OneToManyNode {
     const table = new RouteTable(routes, spec);
     super((_process, packet) => table.fan(packet));
     this.#table = table;
+    table.bind((index) => this.out(`out[${index}]`));
+    acceptLazyBodies(this.inPort);
   }
 
   /** Routes a packet of the `in` port; nothing produced (the input came back) means no route. */

@@ -6,6 +6,11 @@ export interface ErrorRow {
   readonly message: string;
   /** What a user who meets the error should do; mirrored in docs/errors.md. */
   readonly hint: string;
+  /**
+   * The HTTP status when it is not the category's (`httpStatusOf`): only for HTTP-specific
+   * refusals with a status of their own (413, 415) that no category names.
+   */
+  readonly status?: number;
 }
 
 /**
@@ -95,8 +100,8 @@ export const catalogue = {
   },
   ERR_NAMESPACE_PROTECTED: {
     category: 'failed precondition',
-    message: 'refusing to delete {count} spec(s) of namespace "{namespace}", which runs this workflow',
-    hint: 'Deleting them would stop the running admin workflow; add force: true to the filter if that is what you want.',
+    message: 'refusing to {action} {count} spec(s) of namespace "{namespace}", which runs this workflow',
+    hint: 'Deleting or patching them can stop the running admin workflow; add force: true to the filter (delete) or the patch (update), ?force=true in the admin API, if that is what you want.',
   },
   ERR_STORE_URL_INVALID: {
     category: 'invalid argument',
@@ -301,7 +306,44 @@ export const catalogue = {
   ERR_HTTP_REQUEST_INVALID: {
     category: 'invalid argument',
     message: 'the HTTP request is refused: {reason}',
-    hint: 'The server refused the request before any workflow saw it (bad URL, body too large, bad Content-Type); the status says which.',
+    hint: 'The server refused the request before any workflow saw it (a malformed URL or Content-Type, a body cut short); the status says which.',
+  },
+  ERR_HTTP_BODY_TOO_LARGE: {
+    category: 'resource exhausted',
+    status: 413,
+    message: 'the request body is too large: {reason}',
+    hint: 'Send a smaller body, or raise limits.bodySize of the listener (docs/kinds/listener.md); a compressed body may not expand beyond it, nor more than 100 times its size.',
+  },
+  ERR_HTTP_ENCODING_UNSUPPORTED: {
+    category: 'invalid argument',
+    status: 415,
+    message: 'Content-Encoding "{encoding}" is not supported: {reason}',
+    hint: 'Send the body as it is, or compressed once with gzip, deflate or br.',
+  },
+  ERR_HTTP_HOST_NOT_ALLOWED: {
+    category: 'permission denied',
+    message: 'requests for host "{host}" are not served here',
+    hint: 'The admin API answers only requests addressed to localhost, 127.0.0.1, [::1] or a name given with --admin-host (WEFT_ADMIN_HOSTS): a guard against DNS rebinding.',
+  },
+  ERR_LISTEN_NOT_ALLOWED: {
+    category: 'permission denied',
+    message: 'listener {node} may not bind {host}: this runtime serves loopback addresses only',
+    hint: 'The system namespace (the admin API) binds 127.0.0.1, ::1 or localhost; start it with --admin-bind-public (WEFT_ADMIN_BIND_PUBLIC=true) to bind a wider address, and list the names clients use with --admin-host.',
+  },
+  ERR_REPLY_STATUS: {
+    category: 'internal',
+    message: 'listener {node} got a reply with status {status}: a response status is an integer from 200 to 599 (0 means 200)',
+    hint: 'Fix the node that builds the {status, header, body} reply; the client got a 500 and the log names the listener.',
+  },
+  ERR_REPLY_HEADER: {
+    category: 'internal',
+    message: 'listener {node} cannot send the reply header "{header}": {reason}',
+    hint: 'Header names are tokens and values may not hold CR, LF or other control characters (no header injection); fix the node that builds the reply.',
+  },
+  ERR_CLIENT_CLOSED: {
+    category: 'aborted',
+    message: 'the client of listener {node} closed the connection before the reply',
+    hint: 'Nothing to do on the server: the request\'s process was ended, its waits stopped and its transactions rolled back.',
   },
   ERR_SHUTTING_DOWN: {
     category: 'unavailable',

@@ -3,7 +3,7 @@ import { LanguageRegistry } from '../language/index.ts';
 import { Loader, type LoaderEvent } from '../loader/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
-import { createCodecContext, type Scheme, type SyscallTable } from '../scheme/index.ts';
+import { createCodecContext, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   readonly onEvent?: (event: LoaderEvent) => void;
   /** The system calls offered to `syscall` nodes, by opcode (default: none). */
   readonly syscalls?: SyscallTable;
+  /** What network-facing nodes may do (bind, Host names); default: no restriction. */
+  readonly network?: NetworkPolicy;
 }
 
 /** How long `close` waits for in-flight work, and a replaced node for the work that may reach it. */
@@ -72,6 +74,7 @@ export class Runtime {
       processes: this.processes,
       logger: this.#logger,
       syscalls: options.syscalls,
+      network: options.network,
     });
     this.loader = new Loader({
       namespace: this.namespace,

@@ -24,8 +24,8 @@ const PREFIXES = ['specs', 'nodes'] as const;
  * The spec system calls of a runtime, for the `syscall` kind (docs/kinds/syscall.md):
  * `specs.create|read|update|delete` and the same under `nodes.`. Payloads are validated and
  * refused with coded `invalid argument` errors; read and delete are always scoped to one
- * namespace (or to ids), and delete needs a filter and `force: true` for the runtime's own
- * namespace.
+ * namespace (or to ids); delete needs a filter, and delete and update need `force: true` for
+ * the runtime's own namespace.
  */
 export function specSyscalls(options: SpecSyscallsOptions): SyscallTable {
   const table = new Map<string, Syscall>();
@@ -71,7 +71,7 @@ async function deleteSpecs(options: SpecSyscallsOptions, opcode: string, payload
   if (found.length === 0) return [];
   const own = found.filter((spec) => spec.namespace === options.namespace);
   if (own.length > 0 && !force) {
-    throw new WeftError('ERR_NAMESPACE_PROTECTED', { count: own.length, namespace: options.namespace }, {
+    throw new WeftError('ERR_NAMESPACE_PROTECTED', { action: 'delete', count: own.length, namespace: options.namespace }, {
       // Problem-shaped (path, code, message), as the admin API lists them, plus the spec's id, name and kind.
       details: own.map((spec) => ({
         path: 'force', code: 'ERR_NAMESPACE_PROTECTED', message: `spec ${describeSpec(spec)} is part of the running workflow`,

@@ -6,16 +6,20 @@ import { isPlainObject, mergePatch } from './merge-patch.ts';
 import { payloadError, payloadItems } from './syscall-payload.ts';
 import { validateSpecs } from './validate-specs.ts';
 
-/** What an update call needs: the store it writes and the scheme that validates. */
+/** What an update call needs: the store it writes, the scheme that validates, the runtime's own namespace. */
 export interface UpdateSpecsOptions {
   readonly store: SpecStore;
   readonly scheme: Scheme;
+  /** Specs of this namespace (the one running the calls) are only patched with `force: true`. */
+  readonly namespace?: string;
 }
 
 /** One patch of the payload, with the spec it targets. */
 interface Target {
   readonly index: number;
   readonly patch: Record<string, unknown>;
+  /** The patch's `force: true`: it may patch specs of the runtime's own namespace. */
+  readonly force: boolean;
   readonly key: { readonly id: string } | { readonly namespace: string; readonly name: string };
 }
 
@@ -26,7 +30,10 @@ interface Target {
  * goes to the store with the write, so a write that raced with another one is refused there;
  * the patches are then merged again onto the new state (a pinned revision is refused), so no
  * concurrent change is lost. Every patched spec is validated before any is written; all are
- * written in one store call. Returns the updated spec, or the list when given a list.
+ * written in one store call. Returns the updated spec, or the list when given a list. A spec of
+ * the runtime's own namespace is only patched when its patch has `force: true` (a reserved
+ * key, like `id` and `revision`, never a spec field): else ERR_NAMESPACE_PROTECTED, as for
+ * delete, since a patched admin router or listener can lock the API out.
  */
 export async function updateSpecs(options: UpdateSpecsOptions, opcode: string, payload: unknown): Promise<StoredSpec | StoredSpec[]> {
   const { items, single } = payloadItems(opcode, payload, 'a merge patch with an id');
@@ -35,6 +42,7 @@ export async function updateSpecs(options: UpdateSpecsOptions, opcode: string, p
   for (let attempt = 1; ; attempt++) {
     const stored = await findTargets(options.store, targets);
     refuseSameSpecTwice(opcode, targets, stored);
+    refuseOwnNamespace(options.namespace, targets, stored);
     const merged = targets.map((target, index) => applyPatch(target, stored[index]!));
     await validateSpecs(options.scheme, options.store, merged, single);
     try {
@@ -60,8 +68,9 @@ function identify(opcode: string, items: readonly unknown[], single: boolean): T
       problems.push({ path, message: 'a patch must be an object' });
       return [];
     }
-    const { id, name, namespace, revision } = item;
+    const { id, name, namespace, revision, force } = item;
     if (revision !== undefined && !Number.isInteger(revision)) problems.push({ path: `${prefix(single, index)}revision`, message: 'must be an integer' });
+    if (force !== undefined && typeof force !== 'boolean') problems.push({ path: `${prefix(single, index)}force`, message: 'must be a boolean' });
     let key: Target['key'];
     if (typeof id === 'string' && id !== '') key = { id };
     else if (id === undefined && typeof name === 'string' && name !== '' && (namespace === undefined || typeof namespace === 'string')) {
@@ -73,7 +82,7 @@ function identify(opcode: string, items: readonly unknown[], single: boolean): T
     const text = 'id' in key ? key.id : `${key.namespace}/${key.name}`;
     if (seen.has(text)) problems.push({ path, message: `patches the same spec as [${seen.get(text)}]` });
     seen.set(text, index);
-    return [{ index, patch: item, key }];
+    return [{ index, patch: item, force: force === true, key }];
   });
   if (problems.length > 0) throw payloadError(opcode, problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '), problems);
   return targets;
@@ -115,9 +124,25 @@ function refuseSameSpecTwice(opcode: string, targets: readonly Target[], stored:
   if (problems.length > 0) throw payloadError(opcode, problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '), problems);
 }
 
-/** The spec after the patch: `ports` in the patch patches `links`; id and revision are not patched. */
+/**
+ * ERR_NAMESPACE_PROTECTED, listing each spec, when unforced patches reach specs of `own` (the
+ * runtime's namespace); nothing is written then.
+ */
+function refuseOwnNamespace(own: string | undefined, targets: readonly Target[], stored: readonly StoredSpec[]): void {
+  if (own === undefined) return;
+  const refused = stored.filter((spec, index) => spec.namespace === own && !targets[index]!.force);
+  if (refused.length === 0) return;
+  throw new WeftError('ERR_NAMESPACE_PROTECTED', { action: 'update', count: refused.length, namespace: own }, {
+    details: refused.map((spec) => ({
+      path: 'force', code: 'ERR_NAMESPACE_PROTECTED', message: `spec ${describeSpec(spec)} is part of the running workflow`,
+      id: spec.id, name: spec.name, kind: spec.kind,
+    })),
+  });
+}
+
+/** The spec after the patch: `ports` in the patch patches `links`; id, revision and force are not patched. */
 function applyPatch(target: Target, stored: StoredSpec): Spec {
-  const { id: _id, revision: _revision, ports, ...patch } = target.patch;
+  const { id: _id, revision: _revision, force: _force, ports, ...patch } = target.patch;
   if (ports !== undefined) patch.links = isPlainObject(patch.links) && isPlainObject(ports) ? { ...ports, ...patch.links } : (patch.links ?? ports);
   const { revision: _stored, ...base } = stored;
   const merged = mergePatch(base, patch) as Record<string, unknown>;

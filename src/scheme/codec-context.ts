@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { CodecContext } from './kind.ts';
+import type { NetworkPolicy } from './network-policy.ts';
 import type { Scheme } from './scheme.ts';
 import type { SyscallTable } from './syscall.ts';
 
@@ -14,6 +15,7 @@ export interface CodecContextOptions {
   readonly processes?: ProcessGroup;
   readonly logger?: Logger;
   readonly syscalls?: SyscallTable;
+  readonly network?: NetworkPolicy;
 }
 
 /** Builds the context codecs get, with `compile` bound to the scheme and the context itself. */
@@ -24,6 +26,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     processes: options.processes ?? new ProcessGroup(),
     logger: options.logger ?? silentLogger,
     syscalls: options.syscalls ?? new Map(),
+    network: options.network,
     compile: (spec) => options.scheme.compile(spec, context),
   };
   return context;

@@ -5,3 +5,4 @@ export { checkLinkTargets } from './check-links.ts';
 export { commonProperties, PortLocationSchema } from './common-schema.ts';
 export type { Syscall, SyscallTable } from './syscall.ts';
 export { createCodecContext, type CodecContextOptions } from './codec-context.ts';
+export type { NetworkPolicy } from './network-policy.ts';

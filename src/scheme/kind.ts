@@ -4,6 +4,7 @@ import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
+import type { NetworkPolicy } from './network-policy.ts';
 import type { Problem } from './problem.ts';
 import type { SyscallTable } from './syscall.ts';
 
@@ -21,6 +22,8 @@ export interface CodecContext {
   readonly compile: (spec: Spec) => Promise<Node>;
   /** The system calls of the runtime (the `syscall` kind), by opcode. */
   readonly syscalls: SyscallTable;
+  /** What the embedder allows network-facing nodes (bind address, Host names); undefined: anything. */
+  readonly network?: NetworkPolicy;
 }
 
 /**

@@ -54,4 +54,15 @@ describe('CLI configuration', () => {
     writeFileSync(join(dir.path, 'weft.config.yaml'), 'namespaces:\n  system: { sandbox: in-process, port: 1 }\n');
     expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
   });
+
+  it('takes the admin API exposure from the file, WEFT_ADMIN_BIND_PUBLIC / WEFT_ADMIN_HOSTS or the flags', () => {
+    expect(loadConfig(io(), {})).toMatchObject({ adminBindPublic: false, adminHosts: [] });
+    expect(loadConfig(io({ WEFT_ADMIN_BIND_PUBLIC: 'true', WEFT_ADMIN_HOSTS: 'admin.example.com, ops.local' }), {}))
+      .toMatchObject({ adminBindPublic: true, adminHosts: ['admin.example.com', 'ops.local'] });
+    expect(loadConfig(io({ WEFT_ADMIN_BIND_PUBLIC: '0' }), {}).adminBindPublic).toBe(false);
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'adminBindPublic: true\nadminHosts: [a.example]\n');
+    expect(loadConfig(io(), {})).toMatchObject({ adminBindPublic: true, adminHosts: ['a.example'] });
+    expect(loadConfig(io(), { adminBindPublic: false, adminHosts: ['b.example'] })).toMatchObject({ adminBindPublic: false, adminHosts: ['b.example'] });
+    expect(() => loadConfig(io({ WEFT_ADMIN_BIND_PUBLIC: 'maybe' }), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('adminBindPublic') }));
+  });
 });

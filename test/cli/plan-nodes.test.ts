@@ -31,6 +31,19 @@ describe('planNodes', () => {
     expect(byNode(reopened).http).toMatchObject({ effect: 'restart', socket: 'reopened' });
   });
 
+  it('keeps the socket when only limits change (they apply on it), and knows the system namespace binds 127.0.0.1 by default', () => {
+    const limited = { ...listener, limits: { bodySize: 10, maxConnections: 5 } };
+    const kept = planNodes({ before, after: [limited, router, pong], created: [], updated: [{ before: listener, after: limited }], deleted: [] });
+    expect(byNode(kept).http).toMatchObject({ effect: 'restart', socket: 'kept' });
+    const admin = stored({ kind: 'listener', namespace: 'system', name: 'api', protocol: 'http', port: 8000 });
+    const explicit = { ...admin, host: '127.0.0.1' };
+    const same = planNodes({ before: [admin], after: [explicit], created: [], updated: [{ before: admin, after: explicit }], deleted: [] });
+    expect(same[0]).toMatchObject({ socket: 'kept' });
+    const wide = { ...admin, host: '0.0.0.0' };
+    const moved = planNodes({ before: [admin], after: [wide], created: [], updated: [{ before: admin, after: wide }], deleted: [] });
+    expect(moved[0]).toMatchObject({ socket: 'reopened' });
+  });
+
   it('stops a deleted node and relinks what links to it to answer 503, keeping the listener serving', () => {
     const effects = byNode(planNodes({ before, after: [listener, router], created: [], updated: [], deleted: [pong] }));
     expect(effects.pong).toMatchObject({ effect: 'stop', active: false });

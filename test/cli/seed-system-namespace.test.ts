@@ -43,8 +43,18 @@ describe('seedSystemNamespace', () => {
   });
 
   it('takes the listener address from WEFT_SYSTEM_HOST and WEFT_SYSTEM_PORT', async () => {
-    await seedSystemNamespace(io({ WEFT_SYSTEM_HOST: '0.0.0.0', WEFT_SYSTEM_PORT: '9123' }), { store, scheme: createScheme(), logger: silentLogger });
+    await seedSystemNamespace(io({ WEFT_SYSTEM_HOST: '0.0.0.0', WEFT_SYSTEM_PORT: '9123' }), { store, scheme: createScheme(), logger: silentLogger, bindPublic: true });
     expect((await store.find({ namespace: 'system', kind: 'listener' }))[0]).toMatchObject({ host: '0.0.0.0', port: 9123 });
+  });
+
+  it('refuses a WEFT_SYSTEM_HOST beyond loopback without bindPublic (--admin-bind-public), writing nothing', async () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.9']) {
+      const failure = await seedSystemNamespace(io({ WEFT_SYSTEM_HOST: host }), { store, scheme: createScheme(), logger: silentLogger }).catch((thrown: unknown) => thrown);
+      expect((failure as WeftError).code, host).toBe('ERR_CONFIG_INVALID');
+    }
+    expect(await store.find({ namespace: 'system' })).toEqual([]);
+    await seedSystemNamespace(io({ WEFT_SYSTEM_HOST: '::1' }), { store, scheme: createScheme(), logger: silentLogger });
+    expect((await store.find({ namespace: 'system', kind: 'listener' }))[0]).toMatchObject({ host: '::1' });
   });
 
   it('leaves a namespace that holds specs alone, and warns when an address was asked for', async () => {

@@ -20,7 +20,7 @@ const CHECK_EVERY = 50;
  * or revision meant, or the HTTP request refused before any workflow saw it (a body over the
  * listener's size limit: 413).
  */
-const NAMED_BY_CODE = new Set(['ERR_NAME_TAKEN', 'ERR_ID_TAKEN', 'ERR_SPEC_NOT_FOUND', 'ERR_REVISION_CONFLICT', 'ERR_NAMESPACE_IMMUTABLE', 'ERR_HTTP_REQUEST_INVALID']);
+const NAMED_BY_CODE = new Set(['ERR_NAME_TAKEN', 'ERR_ID_TAKEN', 'ERR_SPEC_NOT_FOUND', 'ERR_REVISION_CONFLICT', 'ERR_NAMESPACE_IMMUTABLE', 'ERR_HTTP_REQUEST_INVALID', 'ERR_HTTP_BODY_TOO_LARGE']);
 
 interface ErrorBody {
   readonly error?: { readonly code?: string; readonly message?: string; readonly problems?: readonly { path?: unknown; code?: unknown }[] };

@@ -1,4 +1,4 @@
-import { InPort, type CodecContext, type Handler } from '../../src/index.ts';
+import { InPort, type CodecContext, type Handler, type Spec } from '../../src/index.ts';
 import type { ListenerNode } from '../../codecs/network/listener.ts';
 import { testContext, wire, type Wired } from './wire.ts';
 
@@ -13,10 +13,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a listener spec whose `out` (and `error`, when given) call the handlers. */
-export async function startListener(handlers: { out?: Handler; error?: Handler } = {}, context: CodecContext = testContext()): Promise<TestServer> {
-  const wired = await wire([{ kind: 'listener', name: 'http', protocol: 'http', host: '127.0.0.1', port: 0 }], context);
-  const node = wired.node<ListenerNode>('http');
+/**
+ * Starts a listener spec whose `out` (and `error`, when given) call the handlers; `spec` adds
+ * or replaces fields of the spec (limits…).
+ */
+export async function startListener(handlers: { out?: Handler; error?: Handler } = {}, context: CodecContext = testContext(), spec: Partial<Spec> = {}): Promise<TestServer> {
+  const wired = await wire([{ kind: 'listener', name: 'http', protocol: 'http', host: '127.0.0.1', port: 0, ...spec }], context);
+  const node = wired.node<ListenerNode>(spec.name ?? 'http');
   if (handlers.out !== undefined) node.out('out')!.link(new InPort('in', handlers.out));
   if (handlers.error !== undefined) node.out('error')!.link(new InPort('in', handlers.error));
   const url = `http://127.0.0.1:${node.port}`;

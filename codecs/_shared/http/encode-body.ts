@@ -33,16 +33,43 @@ export function encodeBody(body: unknown, contentType: string): string | Uint8Ar
   return typeof body === 'string' ? body : stringifyJson(body);
 }
 
-/** JSON text of a payload value: bigints become numbers (or strings beyond 2^53), undefined null. */
+/**
+ * JSON text of a payload value: bigints become numbers (or strings beyond 2^53), bytes base64
+ * strings (as Go's encoding/json writes []byte; JSON.stringify would write a map of indices,
+ * twelve times their size), undefined null.
+ */
 export function stringifyJson(value: unknown): string {
+  if (typeof value === 'object' && value !== null && holdsBytes(value, 0)) return JSON.stringify(value, plainJson) ?? 'null';
   try {
     return JSON.stringify(value) ?? 'null';
   } catch {
-    return JSON.stringify(value, bigintAsNumber) ?? 'null';
+    return JSON.stringify(value, plainJson) ?? 'null';
   }
 }
 
-function bigintAsNumber(_key: string, value: unknown): unknown {
-  if (typeof value !== 'bigint') return value;
-  return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+/** How deep holdsBytes looks; deeper values take the replacer path anyway when they hold bigints. */
+const MAX_DEPTH = 64;
+
+/** True when bytes are somewhere inside (or deeper than MAX_DEPTH, to be safe). */
+function holdsBytes(value: object, depth: number): boolean {
+  if (ArrayBuffer.isView(value)) return true;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'object' && item !== null && holdsBytes(item, depth + 1)) return true;
+    return false;
+  }
+  if (value instanceof Error) return false;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null && holdsBytes(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The JSON.stringify replacer: reads the holder's value, since a Buffer's toJSON runs first. */
+function plainJson(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  const original = (this as Record<string, unknown>)[key];
+  if (original instanceof Uint8Array) return Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64');
+  return value;
 }

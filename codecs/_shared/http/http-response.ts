@@ -1,4 +1,4 @@
-import { httpStatusOf, WeftError } from '../../../src/index.ts';
+import { catalogue, httpStatusOf, WeftError, type ErrorRow } from '../../../src/index.ts';
 import { stringifyJson } from './encode-body.ts';
 
 /** A reply that describes an HTTP response: a plain map with a numeric `status`. */
@@ -23,9 +23,14 @@ export function isHttpResponse(value: unknown): value is HttpResponseMap {
   return (prototype === Object.prototype || prototype === null) && typeof (value as { status?: unknown }).status === 'number';
 }
 
-/** The status that answers an error reply: by its category; any non-Weft error is internal (500). */
+/**
+ * The status that answers an error reply: its code's own (413, 415) or its category's; any
+ * non-Weft error is internal (500).
+ */
 export function statusOfError(error: Error): number {
-  return error instanceof WeftError ? httpStatusOf[error.category] : 500;
+  if (!(error instanceof WeftError)) return 500;
+  const row: ErrorRow = catalogue[error.code];
+  return row.status ?? httpStatusOf[error.category];
 }
 
 /** The JSON body of an error reply; internal errors say only "Internal Server Error". */

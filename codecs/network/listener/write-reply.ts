@@ -7,12 +7,14 @@ import { DROPPED_HEADERS, errorBody, isHttpResponse, statusOfError, type HttpRes
 
 /**
  * Writes a workflow's reply as the HTTP response and returns its status: `None` → empty 200; a
- * response map `{status, header?, body?}` (status 0 → 200); an error → its category's status
- * with a JSON error body; anything else → the body of a 200. The body's Content-Type is the
- * one the reply sets, else negotiated against `accept`. Throws (before sending) for a reply
- * it cannot write, such as a bad status or header; the caller then answers 500.
+ * response map `{status, header?, body?}` (status 0 → 200); an error → its status with a JSON
+ * error body; anything else → the body of a 200. The body's Content-Type is the one the reply
+ * sets, else negotiated against `accept`. Throws (before sending) for a reply it cannot write:
+ * ERR_REPLY_STATUS for a status outside 200–599, ERR_REPLY_HEADER for a header name that is not
+ * a token or a value with CR, LF or another control character (no header injection), naming
+ * the listener `node`; the caller then answers 500.
  */
-export function writeReply(reply: FastifyReply, packet: Packet, accept: string | undefined): number {
+export function writeReply(reply: FastifyReply, packet: Packet, accept: string | undefined, node: string): number {
   if (packet === Packet.None) {
     reply.send();
     return 200;
@@ -23,36 +25,34 @@ export function writeReply(reply: FastifyReply, packet: Packet, accept: string |
     reply.send(encodeTyped(reply, value, undefined, accept));
     return 200;
   }
-  return writeResponse(reply, value, accept);
+  return writeResponse(reply, value, accept, node);
 }
 
-/** Answers with an error: status by category (internal → a generic 500) and a JSON body. */
+/** Answers with an error: its status (internal → a generic 500) and a JSON body. */
 export function writeError(reply: FastifyReply, error: Error): number {
   const status = statusOfError(error);
   reply.code(status).header('content-type', JSON_TYPE).send(errorBody(error));
   return status;
 }
 
-/** Drops whatever a failed write set and answers a generic 500; never throws (drops the socket instead). */
-export function writeInternal(reply: FastifyReply, reason: string): number {
+/** Drops whatever a failed write set and answers `error`; never throws (drops the socket instead). */
+export function writeFailure(reply: FastifyReply, error: Error): number {
   try {
     if (reply.sent) return 500;
     for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-    return writeError(reply, new Error(reason));
+    return writeError(reply, error);
   } catch {
     reply.raw.destroy();
     return 500;
   }
 }
 
-function writeResponse(reply: FastifyReply, response: HttpResponseMap, accept: string | undefined): number {
+function writeResponse(reply: FastifyReply, response: HttpResponseMap, accept: string | undefined, node: string): number {
   const status = response.status === 0 ? 200 : response.status;
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
-    throw new WeftError('ERR_INTERNAL', { reason: `reply status ${status} is not an HTTP status (200-599)` });
-  }
-  reply.code(status);
-  if (response.header !== undefined) setHeaders(reply, response.header);
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new WeftError('ERR_REPLY_STATUS', { node, status: String(status) });
   const body = response.body;
+  reply.code(status);
+  if (response.header !== undefined) setHeaders(reply, response.header, node);
   if (body === undefined || body === null) {
     reply.send();
     return status;
@@ -74,14 +74,24 @@ function encodeTyped(reply: FastifyReply, body: unknown, contentType: unknown, a
 }
 
 /** Copies the reply's headers (strings, numbers or lists of them), skipping DROPPED_HEADERS. */
-function setHeaders(reply: FastifyReply, header: Readonly<Record<string, unknown>>): void {
+function setHeaders(reply: FastifyReply, header: Readonly<Record<string, unknown>>, node: string): void {
   for (const name in header) {
     const value = header[name];
     const lower = name.toLowerCase();
     if (value === undefined || value === null || DROPPED_HEADERS.has(lower)) continue;
-    validateHeaderName(name);
     const text = Array.isArray(value) ? value.map(String) : String(value);
-    for (const item of Array.isArray(text) ? text : [text]) validateHeaderValue(name, item);
+    try {
+      validateHeaderName(name);
+      for (const item of Array.isArray(text) ? text : [text]) validateHeaderValue(name, item);
+    } catch (thrown) {
+      const reason = (thrown as { code?: string }).code === 'ERR_INVALID_HTTP_TOKEN' ? 'the name is not an HTTP token' : 'the value holds CR, LF or another character a header cannot carry';
+      throw new WeftError('ERR_REPLY_HEADER', { node, header: printable(name), reason }, { cause: thrown });
+    }
     reply.header(lower, text);
   }
+}
+
+/** A header name as it may appear in a message and a log line: control characters escaped, at most 100 characters. */
+function printable(name: string): string {
+  return JSON.stringify(name.slice(0, 100)).slice(1, -1);
 }

@@ -3,6 +3,7 @@ import { InPort, Packet, Scheme, WeftError } from '../../../src/index.ts';
 import type { ListenerNode } from '../../../codecs/network/listener.ts';
 import { coreKinds } from '../../../schemes/core.ts';
 import { testContext } from '../../harness/wire.ts';
+import { until } from '../../harness/wait.ts';
 
 const opened: ListenerNode[] = [];
 
@@ -90,7 +91,7 @@ describe('listener lifecycle', () => {
     const load = (async () => {
       while (!stop) results.push(await get(port).catch((error: unknown) => `failed ${String(error)}`));
     })();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => results.length >= 2, 5000);
 
     const next = await listener('new');
     next.adopt(old);
@@ -100,7 +101,8 @@ describe('listener lifecycle', () => {
     expect(next.port).toBe(port);
     releaseSlow();
     expect(await inFlight).toBe('200 slow-old');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = results.length;
+    await until(() => results.length >= after + 2, 5000);
     stop = true;
     await load;
 

@@ -110,11 +110,11 @@ describe('listener requests', () => {
     expect(await errorCode(corrupt)).toBe('ERR_HTTP_BODY_INVALID');
   });
 
-  it('answers framework refusals (body over 1 MiB, bad URL) with their status and ERR_HTTP_REQUEST_INVALID', async () => {
+  it('answers refusals before the workflow (body over 1 MiB, bad URL) with their status and code', async () => {
     const { fetch } = await serve(echo);
     const large = await fetch('/', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(1024 * 1024 + 1) });
     expect(large.status).toBe(413);
-    expect(await errorCode(large)).toBe('ERR_HTTP_REQUEST_INVALID');
+    expect(await errorCode(large)).toBe('ERR_HTTP_BODY_TOO_LARGE');
     const badUrl = await fetch('/%zz');
     expect(badUrl.status).toBe(400);
     expect(await errorCode(badUrl)).toBe('ERR_HTTP_REQUEST_INVALID');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InPort, Packet, Process, WeftError } from '../../../src/index.ts';
 import { RouterNode, toPattern } from '../../../codecs/network/router.ts';
+import { defineLazyBody, LazyBody } from '../../../codecs/_shared/http/lazy-body.ts';
 import { wire } from '../../harness/wire.ts';
 
 type Route = { method: string; path: string; port: string };
@@ -138,5 +139,36 @@ describe('router', () => {
     } finally {
       await wired.close();
     }
+  });
+});
+
+describe('router with a listener body not decoded yet', () => {
+  const lazyRequest = (path: string, decode: () => unknown): Record<string, unknown> =>
+    defineLazyBody({ method: 'POST', path, body: null, status: 0 }, new LazyBody(decode));
+
+  it('decodes it only for the route taken, keeps it undecoded towards another router, and never for a miss', async () => {
+    let decoded = 0;
+    const decode = (): unknown => {
+      decoded++;
+      return { ok: true };
+    };
+    const inner = router([{ method: 'POST', path: '/a/b', port: 'out[0]' }]);
+    const outer = new RouterNode([{ method: 'POST', path: '/a/*', port: 'out[0]' }, { method: 'POST', path: '/x', port: 'out[1]' }]);
+    outer.out('out[0]')!.link(inner.in('in')!);
+    outer.out('out[1]')!.link(new InPort('in', (_process, packet) => new Packet(Object.getOwnPropertyDescriptor(packet.payload, 'body'))));
+    expect((await route(outer, lazyRequest('/a/zz', decode))).payload).toMatchObject({ status: 404 });
+    expect((await route(outer, lazyRequest('/nowhere', decode))).payload).toMatchObject({ status: 404 });
+    expect(decoded).toBe(0);
+    expect((await route(outer, lazyRequest('/a/b', decode))).payload).toMatchObject({ port: 'out[0]', input: { body: { ok: true }, params: {} } });
+    expect((await route(outer, lazyRequest('/x', decode))).payload).toMatchObject({ value: { ok: true }, writable: true });
+    expect(decoded).toBe(2);
+  });
+
+  it('sends a body that does not decode to error as its error', async () => {
+    const node = router([{ method: 'POST', path: '/a', port: 'out[0]' }]);
+    const reply = await route(node, lazyRequest('/a', () => {
+      throw new WeftError('ERR_HTTP_BODY_INVALID', { type: 'json', reason: 'x' });
+    }));
+    expect(reply.payload).toMatchObject({ code: 'ERR_HTTP_BODY_INVALID' });
   });
 });

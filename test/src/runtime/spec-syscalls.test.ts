@@ -251,6 +251,20 @@ describe.each(drivers)('specSyscalls on %s', (_label, open) => {
       const stored = await store.insert([snippet(a), snippet(b)]);
       expect((await refusal(table, 'specs.update', { id: stored[0]!.id, name: b })).code).toBe('ERR_NAME_TAKEN');
     });
+
+    it('refuses to patch specs of its own namespace unless the patch has force: true (not a spec field)', async () => {
+      const own = name();
+      const [stored] = await store.insert([snippet(own, { namespace: OWN })]);
+      const refused = await refusal(table, 'specs.update', { id: stored!.id, code: 'locked out' });
+      expect(refused.code).toBe('ERR_NAMESPACE_PROTECTED');
+      expect(refused.details).toEqual([expect.objectContaining({ path: 'force', code: 'ERR_NAMESPACE_PROTECTED', id: stored!.id })]);
+      expect((await refusal(table, 'nodes.update', [{ namespace: OWN, name: own, code: 'x', force: false }])).code).toBe('ERR_NAMESPACE_PROTECTED');
+      expect((await store.find({ id: stored!.id }))[0]).toMatchObject({ revision: 1, code: `reply of ${own}` });
+      const forced = (await call(table, 'specs.update', { id: stored!.id, code: 'forced', force: true })) as StoredSpec;
+      expect(forced).toMatchObject({ revision: 2, code: 'forced' });
+      expect(forced).not.toHaveProperty('force');
+      expect((await refusal(table, 'specs.update', { id: stored!.id, code: 'x', force: 'yes' })).code).toBe('ERR_SYSCALL_PAYLOAD');
+    });
   });
 
   describe('delete', () => {

@@ -1,0 +1,2 @@
+/** The namespace of weft's admin workflow (docs/admin-api.md). */
+export const SYSTEM_NAMESPACE = 'system';

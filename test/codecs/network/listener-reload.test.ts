@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDefaultLanguages, Runtime, Scheme, type Spec, type SpecStore, type StoredSpec } from '../../../src/index.ts';
+import { openStore } from '../../../src/store/index.ts';
+import type { ListenerNode } from '../../../codecs/network/listener.ts';
+import { coreKinds } from '../../../schemes/core.ts';
+import { freePort } from '../../harness/cli.ts';
+
+let runtime: Runtime | undefined;
+
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+});
+
+async function start(port: number): Promise<{ runtime: Runtime; store: SpecStore; listener: StoredSpec }> {
+  const store = await openStore('memory://');
+  const specs: Spec[] = [
+    { kind: 'listener', name: 'http', protocol: 'http', host: '127.0.0.1', port, links: { out: [{ name: 'pong', port: 'in' }] } },
+    { kind: 'snippet', name: 'pong', language: 'text', code: 'pong' },
+  ];
+  const [listener] = await store.insert(specs);
+  runtime = new Runtime({ store, scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages() });
+  await runtime.start();
+  return { runtime, store, listener: listener! };
+}
+
+const ping = (port: number): Promise<string> =>
+  fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }).then(async (response) => `${response.status} ${await response.text()}`, (error: unknown) => `failed ${String(error)}`);
+
+describe('listener reloads through the runtime', () => {
+  it('applies a host changed on the same port: the running socket moves, as the store says', async () => {
+    const port = await freePort();
+    const { runtime, store, listener } = await start(port);
+    expect(await ping(port)).toBe('200 pong');
+    await store.update([{ ...listener, host: '0.0.0.0' }]);
+    const node = (): ListenerNode => runtime.table.byName('http')!.node as ListenerNode;
+    await expect.poll(() => node().address()?.host, { timeout: 3000 }).toBe('0.0.0.0');
+    const status = runtime.status().find((entry) => entry.name === 'http')!;
+    expect(status).toMatchObject({ state: 'active' });
+    expect(status.pendingError).toBeUndefined();
+    expect(await ping(port)).toBe('200 pong');
+    await store.update([{ ...listener, revision: 2, host: '127.0.0.1' }]);
+    await expect.poll(() => node().address()?.host, { timeout: 3000 }).toBe('127.0.0.1');
+    expect(await ping(port)).toBe('200 pong');
+  });
+
+  it('keeps the socket when only the limits change, and applies them', async () => {
+    const port = await freePort();
+    const { runtime, store, listener } = await start(port);
+    const before = runtime.table.byName('http')!.node as ListenerNode;
+    await store.update([{ ...listener, limits: { bodySize: 4 } }]);
+    await expect.poll(() => runtime.table.byName('http')!.node !== before, { timeout: 3000 }).toBe(true);
+    const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'too long', signal: AbortSignal.timeout(2000) });
+    expect(response.status).toBe(413);
+    await response.text();
+    expect(await ping(port)).toBe('200 pong');
+  });
+});
