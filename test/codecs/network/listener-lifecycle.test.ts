@@ -82,7 +82,8 @@ describe('listener lifecycle', () => {
     const port = old.port!;
     let releaseSlow!: () => void;
     const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
-    old.out('out')!.link(new InPort('slow', () => slowGate.then(() => new Packet('slow-old'))));
+    let arrived = 0;
+    old.out('out')!.link(new InPort('slow', () => (arrived++, slowGate.then(() => new Packet('slow-old')))));
     old.out('out')!.unlink(old.out('out')!.links[0]!);
     const inFlight = get(port, '/slow');
 
@@ -92,7 +93,7 @@ describe('listener lifecycle', () => {
       while (!stop) results.push(await get(port).catch((error: unknown) => `failed ${String(error)}`));
     })();
     // Requests made now wait in the old node's slow port until it is released.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => arrived >= 2, 5000);
 
     const next = await listener('new');
     next.adopt(old);
