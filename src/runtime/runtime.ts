@@ -72,6 +72,10 @@ export class Runtime {
       processes: this.processes,
       logger: this.#logger,
       syscalls: options.syscalls,
+      node: (name) => {
+        const symbol = this.table.byName(name);
+        return symbol?.state === 'active' ? symbol.node : undefined;
+      },
     });
     this.loader = new Loader({
       namespace: this.namespace,

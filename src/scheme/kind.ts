@@ -21,6 +21,12 @@ export interface CodecContext {
   readonly compile: (spec: Spec) => Promise<Node>;
   /** The system calls of the runtime (the `syscall` kind), by opcode. */
   readonly syscalls: SyscallTable;
+  /**
+   * The loaded node of the namespace called `name`, or undefined when none is (for kinds that
+   * reach nodes by name at run time, such as `exec`'s runtime API; links stay the way to wire
+   * nodes). Call it per use, never at compile time: the answer changes as specs reload.
+   */
+  readonly node: (name: string) => Node | undefined;
 }
 
 /**
