@@ -1,6 +1,6 @@
 import { WeftError } from '../../../src/index.ts';
 import { commandLabel, killHandler, reasonOf, spawnHandler, type ExecCall, type HandlerCommand, type Runner } from './handler.ts';
-import { Slots } from './slots.ts';
+import { Slots } from '../../_shared/slots.ts';
 import { StderrLog, withStderr } from './stderr-log.ts';
 
 interface Pending {
