@@ -5,13 +5,14 @@ import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { diffCommand } from './commands/diff.ts';
 import { getCommand } from './commands/get.ts';
+import { invokeCommand } from './commands/invoke.ts';
 import { startCommand } from './commands/start.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {

@@ -15,11 +15,14 @@ import { definition as ifKind } from '../codecs/control/if.ts';
 import { definition as switchKind } from '../codecs/control/switch.ts';
 import { definition as listener } from '../codecs/network/listener.ts';
 import { definition as router } from '../codecs/network/router.ts';
+import { definition as http } from '../codecs/network/http.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
+import { definition as exec } from '../codecs/system/exec.ts';
+import { definition as sql, rdbDefinition as rdb } from '../codecs/io/sql.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
 export const coreKinds = [
-  snippet, nop, router, listener, syscall,
+  snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
   ifKind, switchKind,
 ] as const satisfies readonly KindDefinition[];

@@ -345,6 +345,111 @@ export const catalogue = {
     message: 'the client of listener {node} closed the connection before the reply',
     hint: 'Nothing to do on the server: the request\'s process was ended, its waits stopped and its transactions rolled back.',
   },
+  ERR_HTTP_CLIENT_INPUT: {
+    category: 'invalid argument',
+    message: 'http request cannot be built from the payload: {reason}',
+    hint: 'Send a body, or a request map {method, path, query, header, body, status: 0} whose method and path are strings and whose query and header are maps (docs/kinds/http.md).',
+  },
+  ERR_HTTP_TIMEOUT: {
+    category: 'deadline exceeded',
+    message: 'request to {url} got no complete response within {ms} ms',
+    hint: 'The server is slow or does not answer; raise the http node\'s timeout, or check the server.',
+  },
+  ERR_HTTP_CONNECT: {
+    category: 'unavailable',
+    message: 'cannot connect to {url}: {reason}',
+    hint: 'The server is down, its host does not resolve or its port is closed; check the http node\'s url and that the server runs.',
+  },
+  ERR_HTTP_TRANSPORT: {
+    category: 'unavailable',
+    message: 'request to {url} failed on the way: {reason}',
+    hint: 'The connection broke or the server spoke broken HTTP; retry (the retry kind), or check the server.',
+  },
+  ERR_HTTP_RESPONSE_TOO_LARGE: {
+    category: 'resource exhausted',
+    message: 'response from {url} is larger than {max} bytes',
+    hint: 'Ask the server for less, or raise maxResponseBytes on the http node.',
+  },
+  ERR_HTTP_RESPONSE_INVALID: {
+    category: 'unavailable',
+    message: 'response from {url} cannot be decoded: {reason}',
+    hint: 'The server sent a body that does not match its Content-Type or Content-Encoding; fix the server, or have it send another type.',
+  },
+  ERR_EXEC_INPUT: {
+    category: 'invalid argument',
+    message: 'exec input cannot be sent as JSON: {reason}',
+    hint: 'Send JSON values to an exec node (maps, lists, strings, numbers, booleans, null); bytes are not JSON.',
+  },
+  ERR_EXEC_SPAWN: {
+    category: 'unavailable',
+    message: 'cannot start handler {command}: {reason}',
+    hint: 'Check command (an absolute path, or a name on PATH, executable), args and cwd of the exec node.',
+  },
+  ERR_EXEC_FAILED: {
+    category: 'internal',
+    message: 'handler {command} failed: {reason}',
+    hint: 'The handler exited with a non-zero code (mode once) or answered with an error (mode worker); the reason and the logged stderr say why.',
+  },
+  ERR_EXEC_CRASHED: {
+    category: 'unavailable',
+    message: 'handler {command} died: {reason}',
+    hint: 'It was killed by a signal, or a worker exited with calls in flight; the next call starts a new worker. Its logged stderr says why.',
+  },
+  ERR_EXEC_OUTPUT_INVALID: {
+    category: 'internal',
+    message: 'handler {command} wrote output that is not a JSON reply: {reason}',
+    hint: 'Write one JSON value to stdout (mode once) or one JSON line {"id", "reply"} per request (mode worker); write logs to stderr.',
+  },
+  ERR_EXEC_OUTPUT_TOO_LARGE: {
+    category: 'resource exhausted',
+    message: 'handler {command} wrote more than {max} bytes',
+    hint: 'Reply with less, or raise maxOutputBytes on the exec node.',
+  },
+  ERR_EXEC_TIMEOUT: {
+    category: 'deadline exceeded',
+    message: 'handler {command} did not reply within {ms} ms',
+    hint: 'The handler is slow or stuck (mode once: it was killed); fix it, or raise the exec node\'s timeout.',
+  },
+  ERR_RUNTIME_API_UNAUTHENTICATED: {
+    category: 'unauthenticated',
+    message: 'the runtime API needs the engine\'s token',
+    hint: 'Send Authorization: Bearer $WEFT_RUNTIME_TOKEN, from the environment the handler was started with.',
+  },
+  ERR_RUNTIME_API_REQUEST: {
+    category: 'invalid argument',
+    message: 'runtime API request refused: {reason}',
+    hint: 'POST /v1/nodes/NAME with a JSON body, and the weft-call header from the handler\'s call when it has one (docs/kinds/exec.md).',
+  },
+  ERR_SQL_INPUT: {
+    category: 'invalid argument',
+    message: 'sql input is invalid: {reason}',
+    hint: 'Send "SQL" or ["SQL", args]: a list for ? parameters, a map (or a list of maps) for :name parameters (docs/kinds/sql.md).',
+  },
+  ERR_SQL_QUERY: {
+    category: 'invalid argument',
+    message: '{driver} refused the statement: {reason}',
+    hint: 'Fix the SQL (syntax, table and column names, parameter count and types); parameters are bound, never pasted into the text.',
+  },
+  ERR_SQL_CONSTRAINT: {
+    category: 'failed precondition',
+    message: '{driver} statement violates a constraint: {reason}',
+    hint: 'A unique key, foreign key, not-null or check constraint refused the row; change the data or the order of writes.',
+  },
+  ERR_SQL_CONFLICT: {
+    category: 'aborted',
+    message: '{driver} aborted the transaction: {reason}',
+    hint: 'A serialization failure or deadlock with another transaction; the process\'s transaction is rolled back, retry the request.',
+  },
+  ERR_SQL_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'cannot use the {driver} database: {reason}',
+    hint: 'Check that the database is reachable with the sql node\'s source (host, port, credentials, file path).',
+  },
+  ERR_INVOKE_DATA: {
+    category: 'invalid argument',
+    message: '--data is not usable: {reason}',
+    hint: 'Give JSON text, @FILE with JSON in it, or @- to read JSON from standard input.',
+  },
   ERR_SHUTTING_DOWN: {
     category: 'unavailable',
     message: 'the engine is shutting down and admits no new work',

@@ -75,6 +75,10 @@ export class Runtime {
       logger: this.#logger,
       syscalls: options.syscalls,
       network: options.network,
+      node: (name) => {
+        const symbol = this.table.byName(name);
+        return symbol?.state === 'active' ? symbol.node : undefined;
+      },
     });
     this.loader = new Loader({
       namespace: this.namespace,

@@ -1,5 +1,6 @@
 import type { LanguageRegistry } from '../language/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
+import type { Node } from '../node/index.ts';
 import { ProcessGroup } from '../process/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { CodecContext } from './kind.ts';
@@ -16,6 +17,8 @@ export interface CodecContextOptions {
   readonly logger?: Logger;
   readonly syscalls?: SyscallTable;
   readonly network?: NetworkPolicy;
+  /** Finds a loaded node of the namespace by name (the runtime's symbol table); default: none. */
+  readonly node?: (name: string) => Node | undefined;
 }
 
 /** Builds the context codecs get, with `compile` bound to the scheme and the context itself. */
@@ -27,6 +30,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     logger: options.logger ?? silentLogger,
     syscalls: options.syscalls ?? new Map(),
     network: options.network,
+    node: options.node ?? (() => undefined),
     compile: (spec) => options.scheme.compile(spec, context),
   };
   return context;

@@ -24,6 +24,12 @@ export interface CodecContext {
   readonly syscalls: SyscallTable;
   /** What the embedder allows network-facing nodes (bind address, Host names); undefined: anything. */
   readonly network?: NetworkPolicy;
+  /**
+   * The loaded node of the namespace called `name`, or undefined when none is (for kinds that
+   * reach nodes by name at run time, such as `exec`'s runtime API; links stay the way to wire
+   * nodes). Call it per use, never at compile time: the answer changes as specs reload.
+   */
+  readonly node: (name: string) => Node | undefined;
 }
 
 /**

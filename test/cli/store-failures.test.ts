@@ -12,6 +12,8 @@ const postgres = await serviceAvailable('postgres');
 /** A command answers a store failure within its connect timeout (5 s) plus start-up; these bounds only catch a hang (the suite runs beside others). */
 const KILL_AFTER_MS = 25_000;
 const ANSWER_WITHIN_MS = 15_000;
+/** Each test spawns CLIs (several, one after another) beside the rest of the suite on a small machine. */
+const TEST_TIMEOUT_MS = 120_000;
 
 /** Runs the real CLI, killing it after KILL_AFTER_MS: a hang shows up as a failed test, never as a stuck suite. */
 async function runBounded(args: readonly string[], cwd: string): Promise<{ code: number | null; stderr: string; ms: number }> {
@@ -95,7 +97,7 @@ describe('every store URL failure ends a CLI command with a coded ERR_STORE_* er
 
   it.concurrent.each(failures)('weft get: %s', async (_label, url, code) => {
     await expectRefusal(['get', '--store', await url()], 1, code);
-  });
+  }, TEST_TIMEOUT_MS);
 
   /** The other commands open the store as get does (withStore): a few failures each are enough. */
   const representative = (): typeof failures => failures.filter(([label]) => /^(sqlite: a file that|postgres: a closed|an unknown)/.test(label));
@@ -106,7 +108,7 @@ describe('every store URL failure ends a CLI command with a coded ERR_STORE_* er
     ['diff', ['diff', '-f', 'spec.yaml'], 2],
   ] as const)('weft %s', async (_name, args, exit) => {
     for (const [label, url, code] of representative()) await expectRefusal([...args, '--store', await url()], exit, code, label);
-  });
+  }, TEST_TIMEOUT_MS);
 
   const expectRefusal = async (args: readonly string[], exit: number, code: string, label = ''): Promise<void> => {
     const run = await runBounded(args, dir.path);

@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir, weft } from '../harness/cli.ts';
+import { exampleSpecs, runExample } from './run-example.ts';
+
+const hasGcc = spawnSync('gcc', ['--version']).status === 0;
+if (!hasGcc && process.env.CI !== 'true') console.warn('[skip] gcc is not installed: the examples/exec-c test is skipped; install gcc, or set CI=true to require it');
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+
+describe.skipIf(!hasGcc && process.env.CI !== 'true')('examples/exec-c', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('compiles the C handler and answers POST /greet through it, and under weft invoke', async () => {
+    const binary = join(dir.path, 'greet');
+    const compiled = spawnSync('gcc', ['-O2', '-o', binary, new URL('../../examples/exec-c/greet.c', import.meta.url).pathname], { encoding: 'utf8', timeout: 30_000 });
+    expect(compiled.status, compiled.stderr).toBe(0);
+    const specs = exampleSpecs('exec-c/exec-c.yaml', (spec) => (spec.kind === 'exec' ? { ...spec, command: binary } : spec));
+    const running = await runExample(specs);
+    try {
+      const response = await post(`${running.url}/greet`, { name: 'Ada' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ greeting: 'hello, Ada' });
+      expect((await post(`${running.url}/greet`, { nobody: 1 })).status).toBe(500);
+    } finally {
+      await running.close();
+    }
+    writeFileSync(join(dir.path, 'exec-c.yaml'), stringify(specs));
+    const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}` };
+    expect((await weft(['apply', '-f', 'exec-c.yaml'], { env, cwd: dir.path })).code).toBe(0);
+    const invoked = await weft(['invoke', 'greet', '--data', '{"body": {"name": "Grace"}}'], { env, cwd: dir.path });
+    expect(invoked.code, invoked.stderr).toBe(0);
+    expect(JSON.parse(invoked.stdout)).toEqual({ status: 200, body: { greeting: 'hello, Grace' } });
+  });
+});
+
+describe('examples/sql-sqlite.yaml', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('sets up its table with weft invoke, then adds and lists notes over HTTP', async () => {
+    mkdirSync(join(dir.path, '.weft'));
+    const env = { WEFT_STORE: 'sqlite://.weft/weft.db' };
+    // The example's database path is relative to the engine's directory: point it at the temp dir.
+    const database = join(dir.path, '.weft', 'notes.db');
+    const specs = exampleSpecs('sql-sqlite.yaml', (spec) => (spec.kind === 'sql' ? { ...spec, source: database } : spec));
+    writeFileSync(join(dir.path, 'sql-sqlite.yaml'), stringify(specs));
+    expect((await weft(['apply', '-f', 'sql-sqlite.yaml'], { env, cwd: dir.path })).code).toBe(0);
+    const created = await weft(['invoke', 'notes-db', '--data', '"CREATE TABLE IF NOT EXISTS notes (text TEXT NOT NULL)"'], { env, cwd: dir.path });
+    expect(created, created.stderr).toMatchObject({ code: 0, stdout: '[]\n' });
+    const running = await runExample(specs);
+    try {
+      const added = await post(`${running.url}/notes`, { text: 'hello' });
+      expect(await added.json()).toEqual([{ id: 1, text: 'hello' }]);
+      await post(`${running.url}/notes`, { text: "it's; DROP TABLE notes" });
+      const listed = await fetch(`${running.url}/notes`, { signal: AbortSignal.timeout(5000) });
+      expect(await listed.json()).toEqual([{ id: 1, text: 'hello' }, { id: 2, text: "it's; DROP TABLE notes" }]);
+    } finally {
+      await running.close();
+    }
+    const invoked = await weft(['invoke', 'list-notes'], { env, cwd: dir.path });
+    expect(JSON.parse(invoked.stdout)).toHaveLength(2);
+  });
+});
