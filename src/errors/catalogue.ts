@@ -156,12 +156,22 @@ export const catalogue = {
   ERR_SNIPPET_LIMITS_INVALID: {
     category: 'invalid argument',
     message: 'snippet limits are invalid: {reason}',
-    hint: 'memory is a whole number of MiB from 8 to 16384; timeout is more than 0 ms and at most 2147483647 ms.',
+    hint: 'memory is a whole number of MiB from 8 to 16384; timeout is more than 0 ms and at most 60 s (60000 ms).',
+  },
+  ERR_SNIPPET_PAYLOAD_TOO_LARGE: {
+    category: 'resource exhausted',
+    message: 'snippet {what} of {size} is over the payload limit of {mb} MiB',
+    hint: 'A snippet argument or result is measured in characters of its JSON text (bytes of byte arrays); send or build less, or raise the javascript payloadMb limit (docs/languages/javascript.md).',
   },
   ERR_SANDBOX_CRASHED: {
-    category: 'resource exhausted',
+    category: 'unavailable',
     message: 'the sandbox process running the snippet died ({reason})',
-    hint: 'A snippet exhausted its sandbox process (a Map or object grown without bound is a crash V8 cannot stop); the process was replaced and later calls run. Find the snippet that grows data without bound.',
+    hint: 'The sandbox process died under the call (killed from outside, or a crash no snippet was found responsible for); it was replaced and later calls run, so retrying is safe. The engine log names the snippets it was running.',
+  },
+  ERR_SANDBOX_BUSY: {
+    category: 'unavailable',
+    message: 'the JavaScript sandbox is busy: the call waited {ms} ms without starting',
+    hint: 'Every sandbox process was busy (a slow snippet, or more calls than they can take); retry later, make the slow snippet faster, or add sandbox processes.',
   },
   ERR_SANDBOX_UNAVAILABLE: {
     category: 'unavailable',

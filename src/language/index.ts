@@ -1,4 +1,4 @@
-export type { CompileOptions, Language, Program } from './language.ts';
+export type { CompileOptions, Language, LanguageLogger, Program } from './language.ts';
 export { LanguageRegistry } from './language-registry.ts';
 export { textLanguage } from './text.ts';
 export { jsonLanguage } from './json.ts';

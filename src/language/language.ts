@@ -1,9 +1,23 @@
-/** Limits a language may apply to one compiled program. */
+/**
+ * Where a language reports what happens to a program outside its calls (a sandbox process that
+ * crashed or was killed, an isolate disposed for its memory): one line per event. weft's Logger
+ * (pino's calling convention) fits it.
+ */
+export interface LanguageLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Limits a language may apply to one compiled program, and how to name it in reports. */
 export interface CompileOptions {
   /** Per-call time limit in milliseconds. */
   readonly timeoutMs?: number;
   /** Heap limit in MiB, for sandboxed languages. */
   readonly memoryMb?: number;
+  /** What the program belongs to, for log lines and errors (a node's name, `name#field`). */
+  readonly label?: string;
+  /** Where to report events about the program (the codec's logger); none: they are not reported. */
+  readonly logger?: LanguageLogger;
 }
 
 /**

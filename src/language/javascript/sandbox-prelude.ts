@@ -22,24 +22,39 @@
  *   other byte views and ArrayBuffer → Uint8Array, RegExp → string, a nested Error →
  *   {name, message}, boxed primitives → primitives, class instances → their own fields;
  *   nesting deeper than 1000 (a cycle) is a failure.
+ * - a result larger than `maxResult` (characters of its JSON text, or of strings plus bytes of
+ *   byte arrays for other results) is returned as `token + 'l' + size` instead, before it is
+ *   copied out: a snippet cannot make its process hold a result bigger than the payload limit;
+ * - `probe(n)` tells whether `n` more bytes of ArrayBuffer fit under the isolate's limit, which
+ *   makes isolated-vm run a full garbage collection first when they might not (HeapGuard uses it
+ *   to learn the live size of a heap that looks over its limit, garbage included);
+ * - `WebAssembly` is removed before the snippet runs: a WebAssembly memory grows outside the heap
+ *   limit (measured here: 3.9 GB reserved by a snippet limited to 16 MiB).
  * A snippet can tamper with its own context's prototypes and so confuse only its own results:
  * what leaves the isolate is always a copy, checked again by the host.
  */
 export const SANDBOX_PRELUDE = String.raw`'use strict';
-(function prelude(token) {
+(function prelude(token, maxResult) {
   const ErrorCtor = Error, PromiseCtor = Promise, Uint8ArrayCtor = Uint8Array, ArrayBufferCtor = ArrayBuffer;
   const DateCtor = Date, MapCtor = Map, SetCtor = Set, RegExpCtor = RegExp;
   const NumberCtor = Number, StringCtor = String, BooleanCtor = Boolean, BigIntCtor = BigInt;
   const isArray = Array.isArray, isView = ArrayBuffer.isView, getPrototypeOf = Object.getPrototypeOf;
   const ownKeys = Object.keys, defineProperty = Object.defineProperty, stringify = JSON.stringify, parse = JSON.parse;
   const objectPrototype = Object.prototype, uint8Prototype = Uint8Array.prototype;
+  const transfer = ArrayBuffer.prototype.transfer, apply = Reflect.apply, getOwn = Object.getOwnPropertyDescriptor;
+  const viewBytes = getOwn(getPrototypeOf(Uint8Array.prototype), 'byteLength').get;
+  delete globalThis.WebAssembly;
   const MAX_DEPTH = 1000;
   const pending = Object.create(null), cancels = Object.create(null);
   /** What plain() throws for a result nested too deep; compared by identity, so a snippet cannot forge it. */
   const TOO_DEEP = Object.freeze(Object.create(null));
+  /** What plain() throws once a result has grown past maxResult, so a huge value is not walked to its end. */
+  const TOO_LARGE = Object.freeze(Object.create(null));
   let fn, next = 0;
   /** Cleared by plain() when the value it walks has something JSON would not carry exactly. */
   let exact = true;
+  /** What plain() has seen of the result's size: characters of strings, bytes of byte arrays, 8 per other value. */
+  let size = 0;
 
   function text(thrown) {
     if (thrown === TOO_DEEP) return 'the result is nested more than ' + MAX_DEPTH + ' levels deep (or has a cycle)';
@@ -66,15 +81,18 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
     switch (typeof value) {
       case 'object': break;
       case 'undefined': case 'function': case 'symbol': return undefined;
-      case 'number': if (value !== value || value === Infinity || value === -Infinity || (value === 0 && 1 / value < 0)) exact = false; return value;
-      case 'bigint': exact = false; return value;
-      default: return value;
+      case 'number': size += 8; if (value !== value || value === Infinity || value === -Infinity || (value === 0 && 1 / value < 0)) exact = false; return value;
+      case 'bigint': size += 8; exact = false; return value;
+      case 'string': size += value.length; return value;
+      default: size += 8; return value;
     }
+    size += 8;
+    if (size > maxResult) throw TOO_LARGE;
     if (depth > MAX_DEPTH) throw TOO_DEEP;
     if (isArray(value)) return plainList(value, depth);
     const proto = getPrototypeOf(value);
     if (proto === objectPrototype || proto === null) return plainObject(value, depth);
-    if (proto === uint8Prototype) { exact = false; return value; }
+    if (proto === uint8Prototype) { exact = false; size += apply(viewBytes, value, []); return value; }
     return converted(value, depth);
   }
   function plainList(list, depth) {
@@ -107,10 +125,16 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
     }
     return out === undefined ? object : out;
   }
+  /** A fresh Uint8Array copy of a byte view, counted by its real length. */
+  function bytes(copy) {
+    exact = false;
+    size += apply(viewBytes, copy, []);
+    return copy;
+  }
   function converted(value, depth) {
     if (value instanceof DateCtor) { const time = value.getTime(); return time === time ? value.toISOString() : null; }
-    if (isView(value)) { exact = false; return new Uint8ArrayCtor(value.buffer, value.byteOffset, value.byteLength).slice(); }
-    if (value instanceof ArrayBufferCtor) { exact = false; return new Uint8ArrayCtor(value.slice(0)); }
+    if (isView(value)) return bytes(new Uint8ArrayCtor(value.buffer, value.byteOffset, value.byteLength).slice());
+    if (value instanceof ArrayBufferCtor) return bytes(new Uint8ArrayCtor(value.slice(0)));
     if (value instanceof MapCtor) {
       const out = {};
       for (const [key, item] of value) { const entry = plain(item, depth + 1); if (entry !== undefined) put(out, StringCtor(key), entry); }
@@ -131,11 +155,20 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
   function settle(value, json) {
     if (value instanceof ErrorCtor) return fail(value);
     exact = true;
-    let out = plain(value, 0);
+    size = 0;
+    let out;
+    try {
+      out = plain(value, 0);
+    } catch (thrown) {
+      if (thrown === TOO_LARGE) return token + 'l' + size;
+      throw thrown;
+    }
     if (out === undefined) out = null;
+    if (size > maxResult) return token + 'l' + size;
     if (!json || !exact) return out;
     const text = stringify(out);
-    return typeof text === 'string' ? token + 'j' + text : out;
+    if (typeof text !== 'string') return out;
+    return text.length > maxResult ? token + 'l' + text.length : token + 'j' + text;
   }
   function defer(thenable, json) {
     const id = ++next;
@@ -173,6 +206,7 @@ export const SANDBOX_PRELUDE = String.raw`'use strict';
     callError(view) { return run(errorView(view), false); },
     callJson(text) { return run(parse(text), true); },
     wait(id) { const promise = pending[id]; delete pending[id]; return promise; },
+    probe(bytes) { try { apply(transfer, new ArrayBufferCtor(bytes), [0]); return true; } catch (_) { return false; } },
     cancel(id) { const resolve = cancels[id]; if (resolve !== undefined) { delete cancels[id]; resolve(token + 'f' + 'cancelled'); } },
   };
 })`;

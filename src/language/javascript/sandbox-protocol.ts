@@ -7,11 +7,11 @@ import type { SnippetLanguage } from './to-javascript.ts';
  * pipe keeps their order, so a snippet's compile always precedes the calls that use it.
  */
 export const Op = {
-  /** engine → child: [compile, snippet, language, code, memoryMb, timeoutMs] */
+  /** engine → child: [compile, snippet, language, code, memoryMb, timeoutMs, payloadMb] */
   compile: 0,
   /** engine → child: [drop, snippet] */
   drop: 1,
-  /** engine → child: [call, call id, snippet, input, input kind (InputKind)] */
+  /** engine → child: [call, call id, snippet, input, input kind (InputKind), deadline (Date.now() ms: run it before, or answer ERR_SANDBOX_BUSY)] */
   call: 2,
   /** child → engine: [ready], once isolated-vm has loaded */
   ready: 3,
@@ -23,6 +23,8 @@ export const Op = {
   fail: 6,
   /** child → engine: [okJson, call id, result as JSON text] */
   okJson: 7,
+  /** engine → child: [cancel, call ids]: skip these calls if they have not started (the engine sent them elsewhere) */
+  cancel: 8,
 } as const;
 
 /** How a call's input travels: a structured value, JSON text (see isJsonExact), or an error view. */
@@ -35,9 +37,10 @@ export type WireError = readonly [code: ErrorCode, params: ErrorParams];
 
 /** What the engine sends. */
 export type ToChild =
-  | readonly [op: typeof Op.compile, snippet: number, language: SnippetLanguage, code: string, memoryMb: number, timeoutMs: number]
+  | readonly [op: typeof Op.compile, snippet: number, language: SnippetLanguage, code: string, memoryMb: number, timeoutMs: number, payloadMb: number]
   | readonly [op: typeof Op.drop, snippet: number]
-  | readonly [op: typeof Op.call, call: number, snippet: number, input: unknown, kind: InputKind];
+  | readonly [op: typeof Op.call, call: number, snippet: number, input: unknown, kind: InputKind, deadline: number]
+  | readonly [op: typeof Op.cancel, calls: readonly number[]];
 
 /** What a child sends. */
 export type FromChild =

@@ -1,4 +1,4 @@
-import type { CompileOptions, Language, Program } from '../language.ts';
+import type { CompileOptions, Language, LanguageLogger, Program } from '../language.ts';
 import { createSnippetSandbox, type SnippetSandboxOptions } from './create-snippet-sandbox.ts';
 import type { SnippetSandbox } from './snippet-sandbox.ts';
 import { DEFAULT_SNIPPET_LIMITS, snippetLimits, type SnippetLimits } from './snippet-limits.ts';
@@ -8,8 +8,10 @@ import type { SnippetLanguage } from './to-javascript.ts';
 export interface JavascriptLanguageOptions extends SnippetSandboxOptions {
   /** The sandbox to run in, shared between languages; by default a new one from these options. */
   readonly sandbox?: SnippetSandbox;
-  /** Limits for specs that set none (default 128 MiB, 5 s). */
+  /** Limits for specs that set none (default 128 MiB, 5 s), and the payload limit of every snippet (16 MiB). */
   readonly limits?: Partial<SnippetLimits>;
+  /** Where to report sandbox events of programs compiled without a logger of their own. */
+  readonly logger?: LanguageLogger;
 }
 
 /** A language whose programs run in a snippet sandbox; `close` closes that sandbox. */
@@ -30,7 +32,8 @@ export function sandboxedLanguage(name: SnippetLanguage, options: JavascriptLang
     name,
     sandbox,
     compile(code: string, compileOptions?: CompileOptions): Program | Promise<Program> {
-      return sandbox.compile({ language: name, code, limits: snippetLimits(compileOptions, defaults) });
+      const limits = snippetLimits(compileOptions, defaults);
+      return sandbox.compile({ language: name, code, limits, label: compileOptions?.label ?? name, logger: compileOptions?.logger ?? options.logger });
     },
     close: () => sandbox.close(),
   };

@@ -1,4 +1,4 @@
-import type { Program } from '../language.ts';
+import type { LanguageLogger, Program } from '../language.ts';
 import type { SnippetLimits } from './snippet-limits.ts';
 import type { SnippetLanguage } from './to-javascript.ts';
 
@@ -10,11 +10,14 @@ import type { SnippetLanguage } from './to-javascript.ts';
  */
 export type Isolation = 'process' | 'in-process';
 
-/** One snippet to compile: its source language, code and limits. */
+/** One snippet to compile: its source language, code and limits, and how to report on it. */
 export interface SnippetSource {
   readonly language: SnippetLanguage;
   readonly code: string;
   readonly limits: SnippetLimits;
+  /** The node it belongs to, named in log lines. */
+  readonly label: string;
+  readonly logger?: LanguageLogger;
 }
 
 /**
