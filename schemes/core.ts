@@ -16,10 +16,12 @@ import { definition as switchKind } from '../codecs/control/switch.ts';
 import { definition as listener } from '../codecs/network/listener.ts';
 import { definition as router } from '../codecs/network/router.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
+import { definition as consumer } from '../codecs/queue/consumer.ts';
+import { definition as publisher } from '../codecs/queue/publisher.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
 export const coreKinds = [
   snippet, nop, router, listener, syscall,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind,
+  ifKind, switchKind, consumer, publisher,
 ] as const satisfies readonly KindDefinition[];
