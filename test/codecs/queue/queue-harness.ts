@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import {
-  createDefaultLanguages, defineKind, MemoryStore, OneToOneNode, Packet, Runtime, Scheme, WeftError,
+  createDefaultLanguages, defineKind, MemoryStore, OneToOneNode, Packet, Process, Runtime, Scheme, WeftError,
   type CodecContext, type Logger, type Spec, type SpecStore,
 } from '../../../src/index.ts';
 import { queueRuntime } from '../../../codecs/queue/queue-runtime.ts';
@@ -109,4 +109,26 @@ export async function brokerFor(runtime: Runtime, url: string): Promise<{ broker
   }
   const broker = await openBroker(url);
   return { broker, release: () => broker.close() };
+}
+
+/** The brokers every queue suite runs against, with the service each needs (none for memory). */
+export const BROKERS = [
+  { name: 'memory', service: undefined, url: () => `memory://${randomUUID().slice(0, 8)}` },
+  { name: 'redis', service: 'redis', url: (found: string) => found },
+  { name: 'nats', service: 'nats', url: (found: string) => found },
+  { name: 'rabbitmq', service: 'rabbitmq', url: (found: string) => found },
+  { name: 'mqtt', service: 'mqtt', url: (found: string) => found },
+] as const;
+
+/** Waits until the named consumer nodes of a runtime are consuming (subscribed). */
+export async function consuming(runtime: Runtime, names: readonly string[], ms = 10_000): Promise<void> {
+  await waitFor(() => names.every((name) => (runtime.table.byName(name)?.node as { state?: string } | undefined)?.state === 'consuming'), ms, `consumers ${names.join(', ')}`);
+}
+
+/** Calls a system call through a `syscall` node named `name` of the runtime. */
+export async function callNode(runtime: Runtime, name: string, payload: unknown): Promise<unknown> {
+  const process = new Process();
+  const reply = await runtime.table.byName(name)!.node.in('in')!.handle(process, new Packet(payload));
+  await process.finish();
+  return reply.payload;
 }
