@@ -248,7 +248,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     } else if (!malformed && delivery.attempt < this.#options.retry.max) {
       settling = delivery.nack(this.#retryDelay(delivery.attempt), true).then(() => void this.#counters.nacked++);
     } else {
-      settling = this.#deadLetter(delivery, error);
+      settling = this.#deadLetter(delivery, error, malformed);
     }
     this.#track(entry, settling, error);
   }
@@ -269,7 +269,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   }
 
   /** Publishes a message that is out of attempts to the dead-letter queue with its error, then acks it. */
-  async #deadLetter(delivery: Delivery, error: WeftError): Promise<void> {
+  async #deadLetter(delivery: Delivery, error: WeftError, malformed: boolean): Promise<void> {
     const target = this.#options.deadLetter;
     if (target === undefined) {
       this.#logger.error({ err: error, id: delivery.headers[HEADER.id] ?? delivery.brokerId, attempt: delivery.attempt }, 'message dropped: no attempts left and no deadLetter queue');
@@ -277,14 +277,20 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       this.#counters.dropped++;
       return;
     }
-    const headers = {
+    const headers: Record<string, string> = {
       ...delivery.headers,
       [HEADER.errorCode]: error.code,
       [HEADER.errorMessage]: error.message,
       [HEADER.attempts]: String(delivery.attempt),
       [HEADER.origin]: this.queue,
     };
-    delete (headers as Record<string, string>)[HEADER.attempt];
+    delete headers[HEADER.attempt];
+    if (malformed) {
+      // The dead-letter consumer gets the bytes as they came; the type they claimed is kept aside.
+      headers[HEADER.contentType] = 'application/octet-stream';
+      const claimed = delivery.headers[HEADER.contentType];
+      if (claimed !== undefined) headers[HEADER.claimedType] = claimed;
+    }
     try {
       await (await this.#lease.broker()).publish(target, { body: delivery.body, headers });
     } catch (thrown) {

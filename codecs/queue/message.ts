@@ -10,6 +10,7 @@ export const HEADER = {
   errorMessage: 'weft-error-message',
   attempts: 'weft-attempts',
   origin: 'weft-queue',
+  claimedType: 'weft-content-type',
 } as const;
 
 /** What the consumer writes to `out` for each message. */

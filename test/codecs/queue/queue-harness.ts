@@ -14,13 +14,16 @@ import { encodeBody, HEADER } from '../../../codecs/queue/message.ts';
 export interface Recorder {
   readonly payloads: Record<string, unknown>[];
   readonly seen: Map<string, number>;
-  /** Decides the reply: return an Error to fail the message. */
+  /** Decides the reply: true fails the message. */
   fail: (payload: Record<string, unknown>) => boolean;
+  /** Payloads being handled now (with `ms`), and the most at once. */
+  active: number;
+  maxActive: number;
 }
 
 /** A recorder that fails nothing. */
 export function recorder(): Recorder {
-  return { payloads: [], seen: new Map(), fail: () => false };
+  return { payloads: [], seen: new Map(), fail: () => false, active: 0, maxActive: 0 };
 }
 
 /**
@@ -31,7 +34,7 @@ export function recordKind(recorders: ReadonlyMap<string, Recorder>) {
   return defineKind({
     kind: 'record',
     description: 'records payloads (tests)',
-    schema: Type.Object({ key: Type.String() }),
+    schema: Type.Object({ key: Type.String(), ms: Type.Optional(Type.Integer({ minimum: 1 })) }),
     ports: { in: ['in'], out: ['out', 'error'] },
     codec: (spec) => new OneToOneNode((_process, packet) => {
       const found = recorders.get(spec.key)!;
@@ -39,7 +42,14 @@ export function recordKind(recorders: ReadonlyMap<string, Recorder>) {
       found.payloads.push(payload);
       const id = String(payload.id);
       found.seen.set(id, (found.seen.get(id) ?? 0) + 1);
-      return found.fail(payload) ? new Packet(new WeftError('ERR_INTERNAL', { reason: `fails ${id}` })) : packet;
+      const reply = (): Packet => (found.fail(payload) ? new Packet(new WeftError('ERR_INTERNAL', { reason: `fails ${id}` })) : packet);
+      if (spec.ms === undefined) return reply();
+      found.active++;
+      found.maxActive = Math.max(found.maxActive, found.active);
+      return new Promise<Packet>((resolve) => setTimeout(() => {
+        found.active--;
+        resolve(reply());
+      }, spec.ms));
     }),
   });
 }
