@@ -19,10 +19,12 @@ import { definition as http } from '../codecs/network/http.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
 import { definition as exec } from '../codecs/system/exec.ts';
 import { definition as sql, rdbDefinition as rdb } from '../codecs/io/sql.ts';
+import { definition as consumer } from '../codecs/queue/consumer.ts';
+import { definition as publisher } from '../codecs/queue/publisher.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind,
+  ifKind, switchKind, consumer, publisher,
 ] as const satisfies readonly KindDefinition[];

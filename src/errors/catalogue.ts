@@ -490,6 +490,31 @@ export const catalogue = {
     message: '{count} processes still running after {ms} ms',
     hint: 'In-flight work did not finish before the drain deadline and was abandoned.',
   },
+  ERR_QUEUE_PUBLISH: {
+    category: 'unavailable',
+    message: 'cannot publish to queue "{queue}" on {url}: {reason}',
+    hint: 'Check that the broker is reachable and the queue exists or may be created; the publisher waits at most its timeout for a confirmation.',
+  },
+  ERR_QUEUE_PAYLOAD_INVALID: {
+    category: 'invalid argument',
+    message: 'the payload cannot be published: {reason}',
+    hint: 'Publish bytes, a string or a JSON value (no bigint, functions or cycles); an error payload is not published.',
+  },
+  ERR_QUEUE_MESSAGE_INVALID: {
+    category: 'invalid argument',
+    message: 'message {id} on queue "{queue}" cannot be decoded: {reason}',
+    hint: 'The body does not match its content type; the message goes to the dead-letter queue with this error. Fix the producer.',
+  },
+  ERR_QUEUE_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'queue broker {url} is unavailable: {reason}',
+    hint: 'Check the URL and that the broker runs; consumers retry with backoff and log when it is back.',
+  },
+  ERR_CONSUMER_NOT_FOUND: {
+    category: 'not found',
+    message: 'no consumer named "{name}" runs in namespace "{namespace}"',
+    hint: 'Check the name given to queues.stats; leave it out to list every consumer.',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */

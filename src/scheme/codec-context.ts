@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { CodecContext } from './kind.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Scheme } from './scheme.ts';
-import type { SyscallTable } from './syscall.ts';
+import type { Syscall, SyscallTable } from './syscall.ts';
 
 /** What a codec context is made of; everything but the scheme and languages has a default. */
 export interface CodecContextOptions {
@@ -21,17 +21,25 @@ export interface CodecContextOptions {
   readonly node?: (name: string) => Node | undefined;
 }
 
-/** Builds the context codecs get, with `compile` bound to the scheme and the context itself. */
+/**
+ * Builds the context codecs get, with `compile` bound to the scheme and the context itself.
+ * Its system calls are the given ones plus those the scheme's kinds offer (a given opcode wins).
+ */
 export function createCodecContext(options: CodecContextOptions): CodecContext {
+  const syscalls = new Map<string, Syscall>();
   const context: CodecContext = {
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
     languages: options.languages,
     processes: options.processes ?? new ProcessGroup(),
     logger: options.logger ?? silentLogger,
-    syscalls: options.syscalls ?? new Map(),
+    syscalls,
     network: options.network,
     node: options.node ?? (() => undefined),
     compile: (spec) => options.scheme.compile(spec, context),
   };
+  for (const kind of options.scheme.kinds) {
+    for (const [opcode, call] of Object.entries(options.scheme.definition(kind)?.syscalls?.(context) ?? {})) syscalls.set(opcode, call);
+  }
+  for (const [opcode, call] of options.syscalls ?? []) syscalls.set(opcode, call);
   return context;
 }

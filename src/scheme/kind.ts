@@ -6,7 +6,7 @@ import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Problem } from './problem.ts';
-import type { SyscallTable } from './syscall.ts';
+import type { Syscall, SyscallTable } from './syscall.ts';
 
 /** What a codec gets besides the spec: the runtime's services, never globals. */
 export interface CodecContext {
@@ -65,6 +65,12 @@ export interface KindDefinition<P extends TProperties = TProperties> {
    * returns its problems with `path` (e.g. `specs[1]`) in front of theirs.
    */
   validate?(spec: Spec & Static<TObject<P>>, validateChild: ValidateChild): Problem[];
+  /**
+   * System calls the kind offers to its runtime (e.g. `queues.stats`), by opcode, made once
+   * per codec context; they join the context's table unless the runtime gives the same
+   * opcode itself. They may keep per-context state (the nodes of this kind in that runtime).
+   */
+  syscalls?(context: CodecContext): Readonly<Record<string, Syscall>>;
 }
 
 /** Validates an inline child spec; its problems come back with `path` in front of their paths. */

@@ -172,9 +172,10 @@ describe('HTTP abuse against a running engine', () => {
     const opened = await Promise.allSettled(Array.from({ length: 1000 }, () => openSocket(target)));
     const sockets = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     try {
-      const closed = await during('idle flood', () => Promise.all(sockets.map((socket: Socket) => closedWithin(socket, 4000))));
+      const closed = await during('idle flood', () => Promise.all(sockets.map((socket: Socket) => closedWithin(socket, 8000))));
       expect(closed.filter((ms) => ms === undefined)).toEqual([]);
-      expect(closed.filter((ms) => ms! < 500).length).toBeGreaterThanOrEqual(sockets.length - TARGET_LIMITS.maxConnections - 50);
+      // Beyond the cap they close at once: before the 1 s headersTimeout (with slack for a loaded machine).
+      expect(closed.filter((ms) => ms! < 900).length).toBeGreaterThanOrEqual(sockets.length - TARGET_LIMITS.maxConnections - 50);
     } finally {
       for (const socket of sockets) socket.destroy();
     }

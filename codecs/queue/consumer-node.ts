@@ -1,0 +1,329 @@
+import {
+  Packet, SourceNode, toWeftError, WeftError,
+  type CodecContext, type Logger, type Node, type Process,
+} from '../../src/index.ts';
+import { abortableDelay } from '../_shared/abortable-delay.ts';
+import type { BrokerLease } from './brokers/broker-pool.ts';
+import type { Delivery, QueueDepth, Subscription } from './brokers/broker.ts';
+import { redactUrl } from './brokers/open-broker.ts';
+import { HEADER, messagePayload } from './message.ts';
+import { queueRuntime, type ConsumerCounters, type StatsSource } from './queue-runtime.ts';
+
+/** How failed attempts are retried: `max` attempts in all, waits doubling from `delayMs` up to `maxDelayMs`. */
+export interface RetryPolicy {
+  readonly max: number;
+  readonly delayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** Options of a ConsumerNode (the spec's fields with their defaults filled in). */
+export interface ConsumerOptions {
+  readonly specId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly queue: string;
+  readonly group: string;
+  readonly concurrency: number;
+  readonly prefetch: number;
+  readonly retry: RetryPolicy;
+  readonly deadLetter?: string;
+  readonly redeliverAfterMs: number;
+  readonly context: CodecContext;
+}
+
+/** The lifecycle states of a consumer, as `queues.stats` and the log show them. */
+export type ConsumerState = 'idle' | 'connecting' | 'consuming' | 'reconnecting' | 'stopped' | 'closed';
+
+interface InFlight {
+  readonly delivery: Delivery;
+  readonly process: Process;
+  settled: boolean;
+}
+
+/** The process data key under which a consumed message's W3C `traceparent` is kept. */
+export const TRACEPARENT = 'traceparent';
+
+/** Reconnection backoff: doubling from 200 ms to 30 s, with jitter. */
+function reconnectDelay(failures: number): number {
+  return Math.round(Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 20)) * (0.5 + Math.random() * 0.5));
+}
+
+/**
+ * Pulls messages from a broker and runs each as a root process whose payload goes to `out`
+ * (`emit`): a reply that is not an error acks the message; an error nacks it for a retry after
+ * the backoff, and the last failed attempt goes to the dead-letter queue (or is dropped and
+ * logged when there is none). At most `concurrency` messages run at once; the consumer fetches
+ * up to `prefetch` more ahead and stops pulling while it is full. `activate` starts pulling in
+ * the background (an unreachable broker is retried with backoff, one log line per state
+ * change); `deactivate` stops pulling; `close` gives back the messages still running.
+ */
+export class ConsumerNode extends SourceNode implements StatsSource {
+  readonly specId: string;
+  readonly name: string;
+  readonly url: string;
+  readonly queue: string;
+  readonly group: string;
+  readonly #options: ConsumerOptions;
+  readonly #context: CodecContext;
+  readonly #logger: Logger;
+  readonly #lease: BrokerLease;
+  readonly #counters: ConsumerCounters;
+  readonly #inFlight = new Set<InFlight>();
+  readonly #settling = new Set<Promise<void>>();
+  #waiting: Delivery[] = [];
+  #room: (() => void) | undefined;
+  #state: ConsumerState = 'idle';
+  #stop: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+  #subscription: Subscription | undefined;
+  #replacing = false;
+
+  constructor(options: ConsumerOptions) {
+    super();
+    this.#options = options;
+    this.#context = options.context;
+    ({ specId: this.specId, name: this.name, queue: this.queue, group: this.group } = options);
+    this.url = redactUrl(options.url);
+    this.#logger = options.context.logger.child({ kind: 'consumer', node: options.name, queue: options.queue });
+    const runtime = queueRuntime(options.context);
+    this.#lease = runtime.pool.acquire(options.url);
+    this.#counters = runtime.counters(options.specId);
+  }
+
+  get state(): ConsumerState {
+    return this.#state;
+  }
+
+  /** The messages being processed now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** The broker's count of waiting messages (for `queues.stats`). */
+  async depth(): Promise<QueueDepth> {
+    return await (await this.#lease.broker()).depth(this.queue, this.group);
+  }
+
+  /** A replacement of a consumer of the same queue and group leaves that one's unsettled messages to it. */
+  adopt(previous: Node): void {
+    if (previous instanceof ConsumerNode && previous.#options.url === this.#options.url && previous.queue === this.queue && previous.group === this.group) {
+      this.#replacing = true;
+    }
+  }
+
+  /** Starts pulling in the background (idempotent); never fails for an unreachable broker. */
+  activate(): void {
+    if (this.#state === 'closed') throw new WeftError('ERR_NODE_CLOSED', { node: `consumer ${this.name}` });
+    if (this.#loop !== undefined) return;
+    queueRuntime(this.#context).register(this);
+    const stop = (this.#stop = new AbortController());
+    this.#loop = this.#run(stop.signal);
+  }
+
+  /** Stops pulling; messages fetched but not started are given back; those running go on. */
+  async deactivate(): Promise<void> {
+    const loop = this.#loop;
+    if (loop === undefined) return;
+    this.#stop!.abort();
+    this.#room?.();
+    await this.#subscription?.stop().catch(() => undefined);
+    await loop;
+    this.#loop = undefined;
+    this.#release(this.#waiting.splice(0));
+    if (this.#state !== 'closed') this.#setState('stopped');
+  }
+
+  /** Stops, gives back (for redelivery) the messages still running, and lets go of the broker. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    await this.deactivate();
+    this.#setState('closed');
+    for (const entry of this.#inFlight) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      this.#track(entry, entry.delivery.nack(0, false));
+    }
+    await Promise.all(this.#settling);
+    queueRuntime(this.#context).unregister(this);
+    await this.#lease.release();
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    this.#setState('connecting');
+    while (!signal.aborted) {
+      try {
+        const broker = await this.#lease.broker();
+        const subscription = await broker.subscribe({
+          queue: this.queue,
+          group: this.group,
+          window: this.#options.concurrency + this.#options.prefetch,
+          redeliverAfterMs: this.#options.redeliverAfterMs,
+          replacing: this.#replacing,
+        });
+        this.#subscription = subscription;
+        // A new subscription after an outage must not take back what this node still runs.
+        this.#replacing = true;
+        if (signal.aborted) break;
+        failures = 0;
+        this.#setState('consuming');
+        await this.#pull(subscription, signal);
+      } catch (thrown) {
+        if (signal.aborted) break;
+        failures++;
+        this.#setState('reconnecting', thrown);
+      }
+      const subscription = this.#subscription;
+      this.#subscription = undefined;
+      await subscription?.stop().catch(() => undefined);
+      this.#release(this.#waiting.splice(0));
+      if (!signal.aborted) await abortableDelay(reconnectDelay(Math.max(failures, 1)), signal);
+    }
+    await this.#subscription?.stop().catch(() => undefined);
+  }
+
+  /** Starts what it holds while there is room, and fetches more when it holds too little. */
+  async #pull(subscription: Subscription, signal: AbortSignal): Promise<void> {
+    const { concurrency, prefetch } = this.#options;
+    while (!signal.aborted) {
+      if (!this.#context.processes.admitting) {
+        // The runtime is shutting down: hand back what was fetched and wait to be deactivated.
+        this.#release(this.#waiting.splice(0));
+        await abortableDelay(2_147_483_647, signal);
+        return;
+      }
+      while (this.#waiting.length > 0 && this.#inFlight.size < concurrency) this.#start(this.#waiting.shift()!);
+      if (this.#inFlight.size >= concurrency) {
+        await new Promise<void>((resolve) => (this.#room = resolve));
+        this.#room = undefined;
+        continue;
+      }
+      const want = concurrency + prefetch - this.#inFlight.size - this.#waiting.length;
+      if (want <= 0) continue;
+      const batch = await subscription.receive(want);
+      if (signal.aborted) {
+        this.#release(batch);
+        return;
+      }
+      for (const delivery of batch) this.#waiting.push(delivery);
+    }
+  }
+
+  #start(delivery: Delivery): void {
+    const process = this.#context.processes.spawn();
+    const entry: InFlight = { delivery, process, settled: false };
+    this.#inFlight.add(entry);
+    let packet: Packet;
+    try {
+      packet = new Packet(messagePayload(delivery, this.queue));
+    } catch (thrown) {
+      this.#settle(entry, new Packet(toWeftError(thrown)), true);
+      return;
+    }
+    const traceparent = delivery.headers[TRACEPARENT];
+    if (traceparent !== undefined) process.data.set(TRACEPARENT, traceparent);
+    let reply;
+    try {
+      reply = this.emit(process, packet);
+    } catch (thrown) {
+      reply = new Packet(toWeftError(thrown));
+    }
+    if (reply instanceof Packet) this.#settle(entry, reply, false);
+    else reply.then((settled) => this.#settle(entry, settled, false), (reason: unknown) => this.#settle(entry, new Packet(toWeftError(reason)), false));
+  }
+
+  /** Acks, retries, dead-letters or gives back a message by its reply; the first settlement wins. */
+  #settle(entry: InFlight, reply: Packet, malformed: boolean): void {
+    this.#inFlight.delete(entry);
+    this.#room?.();
+    if (entry.settled) return;
+    entry.settled = true;
+    const error = reply.payload instanceof Error ? toWeftError(reply.payload) : undefined;
+    const { delivery } = entry;
+    let settling: Promise<void>;
+    if (error === undefined) {
+      settling = delivery.ack().then(() => void this.#counters.acked++);
+    } else if (this.#state === 'closed' || !this.#context.processes.admitting) {
+      settling = delivery.nack(0, false);
+    } else if (!malformed && delivery.attempt < this.#options.retry.max) {
+      settling = delivery.nack(this.#retryDelay(delivery.attempt), true).then(() => void this.#counters.nacked++);
+    } else {
+      settling = this.#deadLetter(delivery, error, malformed);
+    }
+    this.#track(entry, settling, error);
+  }
+
+  #track(entry: InFlight, settling: Promise<void>, error?: Error): void {
+    const tracked = settling
+      .catch((thrown: unknown) => this.#logger.warn({ err: toWeftError(thrown), id: entry.delivery.brokerId }, 'cannot settle a message: the broker will deliver it again'))
+      .finally(() => {
+        this.#settling.delete(tracked);
+        void entry.process.finish(error);
+      });
+    this.#settling.add(tracked);
+  }
+
+  #retryDelay(attempt: number): number {
+    const { delayMs, maxDelayMs } = this.#options.retry;
+    return Math.min(maxDelayMs, delayMs * 2 ** Math.min(attempt - 1, 30));
+  }
+
+  /** Publishes a message that is out of attempts to the dead-letter queue with its error, then acks it. */
+  async #deadLetter(delivery: Delivery, error: WeftError, malformed: boolean): Promise<void> {
+    const target = this.#options.deadLetter;
+    if (target === undefined) {
+      this.#logger.error({ err: error, id: delivery.headers[HEADER.id] ?? delivery.brokerId, attempt: delivery.attempt }, 'message dropped: no attempts left and no deadLetter queue');
+      await delivery.ack();
+      this.#counters.dropped++;
+      return;
+    }
+    const headers: Record<string, string> = {
+      ...delivery.headers,
+      [HEADER.errorCode]: error.code,
+      [HEADER.errorMessage]: error.message,
+      [HEADER.attempts]: String(delivery.attempt),
+      [HEADER.origin]: this.queue,
+    };
+    delete headers[HEADER.attempt];
+    if (malformed) {
+      // The dead-letter consumer gets the bytes as they came; the type they claimed is kept aside.
+      headers[HEADER.contentType] = 'application/octet-stream';
+      const claimed = delivery.headers[HEADER.contentType];
+      if (claimed !== undefined) headers[HEADER.claimedType] = claimed;
+    }
+    try {
+      await (await this.#lease.broker()).publish(target, { body: delivery.body, headers });
+    } catch (thrown) {
+      // Not lost: it comes back (same attempt) and is dead-lettered again.
+      this.#logger.warn({ err: toWeftError(thrown), deadLetter: target }, 'cannot publish to the dead-letter queue: the message is given back');
+      await delivery.nack(this.#options.retry.delayMs, false);
+      return;
+    }
+    await delivery.ack();
+    this.#counters.deadLettered++;
+  }
+
+  /** Gives back messages fetched but never started. */
+  #release(deliveries: readonly Delivery[]): void {
+    for (const delivery of deliveries) {
+      const releasing = delivery.nack(0, false).catch(() => undefined);
+      this.#settling.add(releasing);
+      void releasing.finally(() => this.#settling.delete(releasing));
+    }
+  }
+
+  /** Logs a change of state once (not every reconnection attempt). */
+  #setState(state: ConsumerState, cause?: unknown): void {
+    if (state === this.#state) return;
+    const previous = this.#state;
+    this.#state = state;
+    if (state === 'reconnecting') {
+      const error = new WeftError('ERR_QUEUE_UNAVAILABLE', { url: this.url, reason: cause instanceof Error ? cause.message : String(cause) });
+      this.#logger.warn({ err: error, url: this.url }, 'queue broker unavailable: retrying with backoff');
+    } else if (state === 'consuming') {
+      this.#logger.info({ url: this.url }, previous === 'reconnecting' ? 'queue broker reachable again: consuming' : 'consuming');
+    } else {
+      this.#logger.debug({ url: this.url, state }, `consumer ${state}`);
+    }
+  }
+}
