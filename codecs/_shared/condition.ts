@@ -63,7 +63,7 @@ export class Condition {
  * the cause. Conditions already compiled are closed before the error is thrown.
  */
 export async function compileConditions(spec: Spec, sources: readonly ConditionSource[], context: CodecContext): Promise<Condition[]> {
-  const settled = await Promise.allSettled(sources.map(async (source) => context.languages.compile(source.language, source.code)));
+  const settled = await Promise.allSettled(sources.map(async (source) => context.languages.compile(source.language, source.code, { label: `${spec.name ?? spec.id ?? spec.kind}#${source.field}`, logger: context.logger })));
   const problems: Problem[] = [];
   const causes: unknown[] = [];
   const conditions: Condition[] = [];

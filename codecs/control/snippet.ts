@@ -66,7 +66,12 @@ export const definition = defineKind({
   schema,
   ports: { in: ['in'], out: ['out', 'error'] },
   codec: async (spec, context) => {
-    const options = { timeoutMs: spec.timeout === undefined ? undefined : durationMs(spec.timeout), memoryMb: spec.memory };
+    const options = {
+      timeoutMs: spec.timeout === undefined ? undefined : durationMs(spec.timeout),
+      memoryMb: spec.memory,
+      label: spec.name ?? spec.id ?? kind,
+      logger: context.logger,
+    };
     return new SnippetNode(await context.languages.compile(spec.language, spec.code, options));
   },
 });

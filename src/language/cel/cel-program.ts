@@ -3,6 +3,8 @@ import { WeftError } from '../../errors/index.ts';
 import type { Program } from '../language.ts';
 import { CelErrorValue } from './cel-error-value.ts';
 import { celReason } from './cel-reason.ts';
+import { celInput } from './cel-input.ts';
+import { chargeBuilders } from './charge-builders.ts';
 import { CostGuard } from './cost-guard.ts';
 import type { PatternCache } from './pattern-cache.ts';
 import { bindMatches } from './re2-matches.ts';
@@ -33,14 +35,15 @@ export class CelProgram implements Program {
     this.#code = code;
     const guard = new CostGuard(costLimit);
     const matches = bindMatches(parsed.ast, guard, patterns);
-    this.#guard = guard.instrument(parsed.ast) || matches ? guard : undefined;
+    const builders = chargeBuilders(parsed.ast, guard);
+    this.#guard = guard.instrument(parsed.ast) || matches || builders ? guard : undefined;
   }
 
   run(input: unknown): unknown {
     const variables = this.#variables;
     const guard = this.#guard;
     if (guard !== undefined) guard.spent = 0;
-    variables.self = input instanceof Error ? new CelErrorValue(input) : (input ?? null);
+    variables.self = input instanceof Error ? new CelErrorValue(input) : celInput(input ?? null);
     let result: unknown;
     try {
       result = this.#evaluate(variables);

@@ -80,3 +80,22 @@ describe('cel language: cost limit', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe('cel language: what one call builds is charged before it runs', () => {
+  const cel = celLanguage();
+  const compile = (code: string): Program => cel.compile(code) as Program;
+  const body = { x: 'a'.repeat(23_000) };
+
+  it('refuses s.replace("a", s) on a 23 KB string (529 million characters) at once with ERR_CEL_COST_LIMIT', () => {
+    const started = performance.now();
+    expect(limitCode(compile('size(self.x.replace("a", self.x))'), body)).toBe('ERR_CEL_COST_LIMIT');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('charges join by what it builds and lets ordinary calls through', () => {
+    expect(limitCode(compile('size([self.x, self.x, self.x, self.x, self.x].join(self.x.replace("a", "aaaaaaaaaa")))'), body)).toBe('ERR_CEL_COST_LIMIT');
+    expect(compile('size(self.x.replace("a", "bb"))').run(body)).toBe(46_000);
+    expect(compile('self.x.replace("a", "b", 3).substring(0, 5)').run(body)).toBe('bbbaa');
+    expect(compile('["a", "b"].join("-")').run(null)).toBe('a-b');
+  });
+});
