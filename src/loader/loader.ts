@@ -6,7 +6,6 @@ import type { PortLocation, StoredSpec } from '../spec/index.ts';
 import type { ChangeEvent, ChangeStream, SpecStore } from '../store/index.ts';
 import { Slicer, type IdentifiedSpec, type SymbolTable } from '../symbol/index.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
-import { downstreamFirst } from './downstream-first.ts';
 import type { LoaderEvent } from './loader-event.ts';
 import { codeOf, loggedError, retryPolicy } from './failure-policy.ts';
 import { sameSpec } from './same-spec.ts';
@@ -139,8 +138,8 @@ export class Loader {
 
   /**
    * Applies a batch of changes as one state change: the last event of each spec wins, new and
-   * changed specs compile first (the running nodes keep serving meanwhile), load downstream-first
-   * so a replaced node finds its new targets loaded, and the table swaps links once. A change
+   * changed specs compile first (the running nodes keep serving meanwhile), the table activates
+   * them downstream-first so a replaced node finds its new targets loaded, and swaps links once. A change
    * that spans several specs (a router and the snippet a new route needs) therefore never shows
    * half of itself.
    */
@@ -177,13 +176,14 @@ export class Loader {
   }
 
   /**
-   * Compiles the upserts (downstream-first, in slices that yield to the event loop: the running
-   * nodes keep serving meanwhile), then hands them and the removals to the table as one change.
+   * Compiles the upserts (in slices that yield to the event loop: the running nodes keep serving
+   * meanwhile), then hands them and the removals to the table as one change, which activates
+   * them downstream-first.
    */
   async #applyState(upserts: readonly StoredSpec[], removals: readonly Removal[]): Promise<void> {
     const slicer = new Slicer();
     const compiled: { spec: IdentifiedSpec; node: Node }[] = [];
-    for (const spec of downstreamFirst(upserts)) {
+    for (const spec of upserts) {
       const node = await this.#compile(spec);
       if (node !== undefined) compiled.push({ spec: spec as IdentifiedSpec, node });
       await slicer.pause();
