@@ -2,9 +2,7 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Broker, Delivery, OpenBroker, OutgoingMessage, QueueDepth, SubscribeOptions, Subscription } from './broker.ts';
 import { headerAttempt, HEADER } from '../message.ts';
-
-/** How long an idle `receive` waits before it answers with nothing. */
-const IDLE_MS = 1000;
+import { Arrivals } from './arrivals.ts';
 
 interface Connection {
   readonly model: ChannelModel;
@@ -108,22 +106,16 @@ class AmqpSubscription implements Subscription {
   readonly #broker: AmqpBroker;
   readonly #channel: Channel;
   readonly #queue: string;
-  readonly #buffer: ConsumeMessage[] = [];
+  readonly #arrivals = new Arrivals<ConsumeMessage>();
   #held = 0;
   #tag = '';
-  #wake: (() => void) | undefined;
-  #failure: Error | undefined;
-  #stopped = false;
 
   private constructor(broker: AmqpBroker, channel: Channel, queue: string) {
     this.#broker = broker;
     this.#channel = channel;
     this.#queue = queue;
     channel.on('error', () => undefined);
-    channel.on('close', () => {
-      this.#failure ??= new Error('the RabbitMQ channel closed');
-      this.#wake?.();
-    });
+    channel.on('close', () => this.#fail(new Error('the RabbitMQ channel closed')));
   }
 
   static async start(broker: AmqpBroker, channel: Channel, options: SubscribeOptions): Promise<AmqpSubscription> {
@@ -134,40 +126,31 @@ class AmqpSubscription implements Subscription {
   }
 
   #deliver(message: ConsumeMessage | null): void {
-    if (message === null) this.#failure ??= new Error('the RabbitMQ consumer was cancelled');
-    else if (this.#stopped) this.#channel.nack(message, false, true);
-    else this.#buffer.push(message);
-    this.#wake?.();
+    if (message === null) this.#fail(new Error('the RabbitMQ consumer was cancelled'));
+    else if (this.#arrivals.stopped) this.#channel.nack(message, false, true);
+    else this.#arrivals.push(message);
+  }
+
+  /** Messages of a failed channel cannot be acked (RabbitMQ requeues them): they are dropped here. */
+  #fail(error: Error): void {
+    this.#arrivals.items.length = 0;
+    this.#arrivals.fail(error);
   }
 
   async receive(max: number): Promise<Delivery[]> {
-    if (this.#buffer.length === 0 && this.#failure === undefined && !this.#stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_MS);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
-    }
-    if (this.#stopped) return [];
-    if (this.#failure !== undefined) throw this.#failure;
-    return this.#buffer.splice(0, max).map((message) => this.#delivery(message));
+    return (await this.#arrivals.take(max)).map((message) => this.#delivery(message));
   }
 
   /** Cancels the consumer; the channel (whose close would requeue what still runs) closes once nothing is held. */
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#wake?.();
-    for (const message of this.#buffer.splice(0)) this.#channel.nack(message, false, true);
-    if (this.#failure === undefined) await this.#channel.cancel(this.#tag).catch(() => undefined);
+    if (this.#arrivals.stopped) return;
+    for (const message of this.#arrivals.stop()) this.#channel.nack(message, false, true);
+    if (this.#arrivals.failure === undefined) await this.#channel.cancel(this.#tag).catch(() => undefined);
     this.#closeWhenIdle();
   }
 
   #closeWhenIdle(): void {
-    if (this.#stopped && this.#held === 0 && this.#failure === undefined) void this.#channel.close().catch(() => undefined);
+    if (this.#arrivals.stopped && this.#held === 0 && this.#arrivals.failure === undefined) void this.#channel.close().catch(() => undefined);
   }
 
   #delivery(message: ConsumeMessage): Delivery {

@@ -3,9 +3,8 @@ import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Broker, Delivery, OpenBroker, OutgoingMessage, QueueDepth, SubscribeOptions, Subscription } from './broker.ts';
 import { headerAttempt, HEADER } from '../message.ts';
+import { Arrivals } from './arrivals.ts';
 
-/** How long an idle `receive` waits before it answers with nothing. */
-const IDLE_MS = 1000;
 /** How long a consumer's session outlives its connection on the broker (a day). */
 const SESSION_EXPIRY_S = 86_400;
 
@@ -78,45 +77,26 @@ class MqttSubscription implements Subscription {
   readonly #broker: MqttBroker;
   readonly #client: MqttClient;
   readonly #options: SubscribeOptions;
-  readonly #buffer: IPublishPacket[] = [];
+  readonly #arrivals = new Arrivals<IPublishPacket>();
   #withheld: (() => void) | undefined;
-  #wake: (() => void) | undefined;
-  #failure: Error | undefined;
-  #stopped = false;
 
   constructor(broker: MqttBroker, client: MqttClient, options: SubscribeOptions) {
     this.#broker = broker;
     this.#client = client;
     this.#options = options;
     client.on('error', () => undefined);
-    client.on('close', () => {
-      this.#failure ??= new Error('the MQTT connection closed');
-      this.#wake?.();
-    });
+    client.on('close', () => this.#arrivals.fail(new Error('the MQTT connection closed')));
     // The PUBACK goes out when `done` is called: withholding it while full is the flow control.
     client.handleMessage = (packet, done) => {
-      if (this.#stopped) return;
-      this.#buffer.push(packet);
-      this.#wake?.();
-      if (this.#buffer.length < options.window) done();
+      if (this.#arrivals.stopped) return;
+      this.#arrivals.push(packet);
+      if (this.#arrivals.items.length < options.window) done();
       else this.#withheld = () => done();
     };
   }
 
   async receive(max: number): Promise<Delivery[]> {
-    if (this.#buffer.length === 0 && this.#failure === undefined && !this.#stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_MS);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
-    }
-    if (this.#stopped) return [];
-    if (this.#buffer.length === 0 && this.#failure !== undefined) throw this.#failure;
-    const taken = this.#buffer.splice(0, max);
+    const taken = await this.#arrivals.take(max);
     const withheld = this.#withheld;
     this.#withheld = undefined;
     withheld?.();
@@ -125,10 +105,8 @@ class MqttSubscription implements Subscription {
 
   /** Ends the session's connection (kept on the broker); fetched messages are published again. */
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#wake?.();
-    const held = this.#buffer.splice(0);
+    if (this.#arrivals.stopped) return;
+    const held = this.#arrivals.stop();
     // The message whose PUBACK was withheld is redelivered by the broker with the session.
     const last = this.#withheld === undefined ? undefined : held.pop();
     void last;

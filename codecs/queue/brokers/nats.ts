@@ -5,9 +5,8 @@ import {
 } from '@nats-io/jetstream';
 import type { Broker, Delivery, OpenBroker, OutgoingMessage, QueueDepth, SubscribeOptions, Subscription } from './broker.ts';
 import { HEADER } from '../message.ts';
+import { Arrivals } from './arrivals.ts';
 
-/** How long an idle `receive` waits before it answers with nothing. */
-const IDLE_MS = 1000;
 
 /** A JetStream stream name for a subject (names cannot hold `.`, `*`, `>` or spaces). */
 function streamName(subject: string): string {
@@ -86,13 +85,10 @@ class NatsBroker implements Broker {
 class NatsSubscription implements Subscription {
   readonly #messages: ConsumerMessages;
   readonly #window: number;
-  readonly #buffer: JsMsg[] = [];
+  readonly #arrivals = new Arrivals<JsMsg>();
   readonly #held = new Set<JsMsg>();
   readonly #timer: NodeJS.Timeout;
-  #wake: (() => void) | undefined;
   #room: (() => void) | undefined;
-  #failure: Error | undefined;
-  #stopped = false;
 
   constructor(messages: ConsumerMessages, options: SubscribeOptions) {
     this.#messages = messages;
@@ -107,47 +103,32 @@ class NatsSubscription implements Subscription {
   async #pump(): Promise<void> {
     try {
       for await (const message of this.#messages) {
-        if (this.#stopped) {
+        if (this.#arrivals.stopped) {
           message.nak();
           continue;
         }
-        this.#buffer.push(message);
-        this.#wake?.();
-        if (this.#buffer.length >= this.#window) await new Promise<void>((resolve) => (this.#room = resolve));
+        this.#arrivals.push(message);
+        if (this.#arrivals.items.length >= this.#window) await new Promise<void>((resolve) => (this.#room = resolve));
       }
-      if (!this.#stopped) this.#failure = new Error('the JetStream consumer stopped');
+      if (!this.#arrivals.stopped) this.#arrivals.fail(new Error('the JetStream consumer stopped'));
     } catch (thrown) {
-      this.#failure = thrown instanceof Error ? thrown : new Error(String(thrown));
+      this.#arrivals.fail(thrown instanceof Error ? thrown : new Error(String(thrown)));
     }
-    this.#wake?.();
   }
 
   async receive(max: number): Promise<Delivery[]> {
-    if (this.#buffer.length === 0 && this.#failure === undefined && !this.#stopped) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_MS);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
-    }
-    if (this.#stopped) return [];
-    if (this.#buffer.length === 0 && this.#failure !== undefined) throw this.#failure;
-    const taken = this.#buffer.splice(0, max);
+    const taken = await this.#arrivals.take(max);
     this.#room?.();
     this.#room = undefined;
     return taken.map((message) => this.#delivery(message));
   }
 
   async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
+    if (this.#arrivals.stopped) return;
     clearInterval(this.#timer);
-    this.#wake?.();
+    const unread = this.#arrivals.stop();
     this.#room?.();
-    for (const message of this.#buffer.splice(0)) message.nak();
+    for (const message of unread) message.nak();
     await this.#messages.close().catch(() => undefined);
   }
 

@@ -1,13 +1,5 @@
 import type { CostGuard } from './cost-guard.ts';
-
-/** The parts of the library's call nodes used here (see cost-guard.ts and re2-matches.ts). */
-interface CallNode {
-  readonly op: string;
-  readonly args: unknown;
-  readonly meta: { readonly alternate?: unknown; readonly macro?: Record<string, unknown> };
-  /** Set by type checking: `rcall` gets (values, evaluator, node), `call` (values, node, evaluator). */
-  handle?: (values: unknown[], second: unknown, third: unknown) => unknown;
-}
+import { visitCalls, type CallNode } from './visit-calls.ts';
 
 /** Characters (or elements) a function builds per cost unit: as OPERAND_UNIT in cost-guard.ts, about 0.5 µs of work. */
 const CHARS_PER_UNIT = 10;
@@ -47,34 +39,7 @@ const estimates: Readonly<Record<string, (receiver: unknown, args: readonly unkn
  * bindMatches does; test/src/language/cel/cel-cost.test.ts fails if they change.
  */
 export function chargeBuilders(root: unknown, guard: CostGuard): boolean {
-  let found = false;
-  const seen = new Set<unknown>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (!isNode(value) || seen.has(value)) return;
-    seen.add(value);
-    const { alternate, macro } = value.meta;
-    if (alternate !== undefined) visit(alternate);
-    if (macro !== undefined) {
-      visit(macro.args);
-      visit(macro.exp);
-      visit(macro.val);
-    }
-    if (value.op === 'comprehension') {
-      const args = value.args as Record<string, unknown>;
-      visit(args.iterable);
-      visit(args.init);
-      visit(args.step);
-      return;
-    }
-    visit(value.args);
-    if (charge(value, guard)) found = true;
-  };
-  visit(root);
-  return found;
+  return visitCalls(root, (node) => charge(node, guard));
 }
 
 function charge(node: CallNode, guard: CostGuard): boolean {
@@ -88,8 +53,4 @@ function charge(node: CallNode, guard: CostGuard): boolean {
     return original(values, evaluator, at);
   };
   return true;
-}
-
-function isNode(value: unknown): value is CallNode {
-  return typeof value === 'object' && value !== null && typeof (value as CallNode).op === 'string' && typeof (value as CallNode).meta === 'object';
 }

@@ -4,16 +4,7 @@ import { WeftError } from '../../errors/index.ts';
 import { celReason } from './cel-reason.ts';
 import type { CostGuard } from './cost-guard.ts';
 import { compilePattern, type PatternCache } from './pattern-cache.ts';
-
-/** The parts of the library's call nodes used here (see cost-guard.ts for the others). */
-interface CallNode {
-  readonly op: string;
-  readonly args: unknown;
-  readonly meta: { readonly alternate?: unknown; readonly macro?: Record<string, unknown> };
-  readonly input?: string;
-  /** Set by type checking: `rcall` gets (values, evaluator, node), `call` (values, node, evaluator). */
-  handle?: (values: unknown[], second: unknown, third: unknown) => unknown;
-}
+import { isNode, visitCalls, type CallNode } from './visit-calls.ts';
 
 /**
  * Text characters × program instructions per cost unit of one `matches`. RE2 is linear in the
@@ -44,34 +35,7 @@ const QUOTED_PATTERN = 60;
  * (`handle` set by type checking), as CostGuard does; tests fail if they change.
  */
 export function bindMatches(root: unknown, guard: CostGuard, patterns: PatternCache): boolean {
-  let found = false;
-  const seen = new Set<unknown>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (!isNode(value) || seen.has(value)) return;
-    seen.add(value);
-    const { alternate, macro } = value.meta;
-    if (alternate !== undefined) visit(alternate);
-    if (macro !== undefined) {
-      visit(macro.args);
-      visit(macro.exp);
-      visit(macro.val);
-    }
-    if (value.op === 'comprehension') {
-      const args = value.args as Record<string, unknown>;
-      visit(args.iterable);
-      visit(args.init);
-      visit(args.step);
-      return;
-    }
-    visit(value.args);
-    if (bindCall(value, guard, patterns)) found = true;
-  };
-  visit(root);
-  return found;
+  return visitCalls(root, (node) => bindCall(node, guard, patterns));
 }
 
 function bindCall(node: CallNode, guard: CostGuard, patterns: PatternCache): boolean {
@@ -118,8 +82,4 @@ function patternError(pattern: string, reason: string, node: unknown): Evaluatio
   const quoted = JSON.stringify(pattern.length > QUOTED_PATTERN ? `${pattern.slice(0, QUOTED_PATTERN)}…` : pattern);
   const options = { code: 'invalid_regular_expression', message: `invalid regular expression ${quoted}: ${reason}`, node } as ErrorOptions;
   return new EvaluationError(options);
-}
-
-function isNode(value: unknown): value is CallNode {
-  return typeof value === 'object' && value !== null && typeof (value as CallNode).op === 'string' && typeof (value as CallNode).meta === 'object';
 }
