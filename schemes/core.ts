@@ -16,6 +16,9 @@ import { definition as switchKind } from '../codecs/control/switch.ts';
 import { definition as listener } from '../codecs/network/listener.ts';
 import { definition as router } from '../codecs/network/router.ts';
 import { definition as http } from '../codecs/network/http.ts';
+import { definition as upgrader, gatewayDefinition as gateway } from '../codecs/network/upgrader.ts';
+import { definition as send } from '../codecs/network/send.ts';
+import { definition as websocket } from '../codecs/network/websocket.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
 import { definition as exec } from '../codecs/system/exec.ts';
 import { definition as sql, rdbDefinition as rdb } from '../codecs/io/sql.ts';
@@ -26,5 +29,5 @@ import { definition as publisher } from '../codecs/queue/publisher.ts';
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind, consumer, publisher,
+  ifKind, switchKind, consumer, publisher, upgrader, gateway, send, websocket,
 ] as const satisfies readonly KindDefinition[];

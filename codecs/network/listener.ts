@@ -1,4 +1,6 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -8,12 +10,14 @@ import {
 import { decodeBody } from '../_shared/http/decode-body.ts';
 import { isHttpResponse } from '../_shared/http/http-response.ts';
 import { LazyBody, takesLazyBodies } from '../_shared/http/lazy-body.ts';
+import { HTTP_TAKEOVER } from '../_shared/http/takeover.ts';
 import type { Connections } from './listener/connections.ts';
 import { FailureLog } from './listener/failure-log.ts';
 import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
 import { DEFAULT_LIMITS, LimitsSchema, limitsProblems, resolveLimits, type ListenerLimits } from './listener/listener-limits.ts';
 import { requestPayload } from './listener/request-payload.ts';
+import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
 
 /** The kind name. */
@@ -159,6 +163,46 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     );
   }
 
+  /**
+   * Runs an upgrade request (a WebSocket handshake) as a root process like any other request,
+   * with an HttpTakeover in its data under HTTP_TAKEOVER: a node that claims it (the upgrader)
+   * owns the socket from then on; otherwise the reply is written on the raw socket, which is
+   * then closed (RequestHandler).
+   */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections): void {
+    // Node no longer listens for errors on an upgraded socket: one would crash the engine.
+    socket.on('error', ignore);
+    if (this.#closed || !this.#context.processes.admitting) {
+      writeRawError(socket, SHUTTING_DOWN);
+      return;
+    }
+    if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
+      writeRawError(socket, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
+      return;
+    }
+    const process = this.#context.processes.spawn();
+    const takeover = new UpgradeTakeover(request, socket, head);
+    process.data.set(HTTP_TAKEOVER, takeover);
+    let result: Reply;
+    try {
+      result = this.emit(process, new Packet(upgradePayload(request)));
+    } catch (thrown) {
+      result = new Packet(toWeftError(thrown));
+    }
+    const answer = (packet: Packet): void => {
+      if (takeover.release !== undefined) {
+        connections.takeOver(socket as Socket, takeover.release);
+        void process.finish();
+        return;
+      }
+      const status = writeRawReply(socket, packet);
+      if (status === 500 && packet.payload instanceof Error) this.#failures.failed({ method: request.method ?? 'GET', url: request.url ?? '/' }, packet.payload);
+      void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
+    };
+    if (result instanceof Packet) answer(result);
+    else result.then(answer, (reason: unknown) => answer(new Packet(toWeftError(reason))));
+  }
+
   /** Ends the process of a request whose client went away (RequestHandler); its work stops. */
   clientClosed(process: Process): void {
     this.#logger.debug('client closed the connection before the reply');
@@ -233,6 +277,10 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 function failed(packet: Packet): boolean {
   const value = packet.payload;
   return value instanceof Error || (isHttpResponse(value) && value.status >= 500);
+}
+
+function ignore(): void {
+  // Errors of a socket handed to an upgrade surface as its close.
 }
 
 function addressInUse(thrown: unknown): boolean {

@@ -515,6 +515,46 @@ export const catalogue = {
     message: 'no consumer named "{name}" runs in namespace "{namespace}"',
     hint: 'Check the name given to queues.stats; leave it out to list every consumer.',
   },
+  ERR_WS_CONNECT: {
+    category: 'unavailable',
+    message: 'cannot open a WebSocket to {url}: {reason}',
+    hint: 'The server is down, does not resolve, refused the port or refused the handshake (the reason says which); check the websocket node’s url and that the server runs.',
+  },
+  ERR_WS_TIMEOUT: {
+    category: 'deadline exceeded',
+    message: 'the WebSocket to {url} did not open within {ms} ms',
+    hint: 'The server accepts the connection but does not complete the handshake in time; raise the websocket node’s timeout, or check the server.',
+  },
+  ERR_WS_HANDSHAKE: {
+    category: 'invalid argument',
+    message: 'the request cannot be upgraded to a WebSocket: {reason}',
+    hint: 'The client sent an upgrade request that is not a valid WebSocket handshake (RFC 6455 §4.2.1): check its Connection, Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version headers.',
+  },
+  ERR_WS_NOT_UPGRADE: {
+    category: 'failed precondition',
+    message: '{node}: this process has no HTTP upgrade request to take over',
+    hint: 'Link a listener route to the upgrader’s io port: only a request the listener received with an Upgrade header can be upgraded, once, in its own request process.',
+  },
+  ERR_WS_NO_CONNECTION: {
+    category: 'failed precondition',
+    message: '{node}: this process holds no WebSocket connection',
+    hint: 'Send to in only from a process that runs under a connection (a frame on out, or after io opened one); to reach a connection from elsewhere use the send kind with its id.',
+  },
+  ERR_WS_CLOSED: {
+    category: 'unavailable',
+    message: 'WebSocket connection {connection} is closed',
+    hint: 'The peer went away or the connection is closing; frames can no longer be sent on it.',
+  },
+  ERR_WS_SEND_INVALID: {
+    category: 'invalid argument',
+    message: 'send cannot take this payload: {reason}',
+    hint: 'Send {connection, data}, {room, data}, {join: room, connection} or {leave: room, connection} (docs/kinds/send.md); connection is an id or a list of ids.',
+  },
+  ERR_WS_CLUSTER_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'the WebSocket cluster {url} is unavailable: {reason}',
+    hint: 'Check the cluster URL and that Redis runs; the node does not load until it answers.',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */

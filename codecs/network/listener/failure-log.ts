@@ -18,7 +18,7 @@ export class FailureLog {
   }
 
   /** Logs the failure of one request, unless one of its code was logged within the interval. */
-  failed(request: FastifyRequest, error: Error): void {
+  failed(request: Pick<FastifyRequest, 'method' | 'url'>, error: Error): void {
     const code = error instanceof WeftError ? error.code : 'ERR_INTERNAL';
     const suppressed = this.#throttle.admit(code);
     if (suppressed === undefined) return;

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WeftError, type Process } from '../../../src/index.ts';
 import { parseForm } from '../../_shared/http/form.ts';
@@ -18,6 +20,11 @@ export interface RequestHandler {
   serve(request: FastifyRequest, reply: FastifyReply, connections: Connections): void;
   /** The client of `process` went away before its reply; the owner ends the process. */
   clientClosed(process: Process): void;
+  /**
+   * Handles a request with an `Upgrade` header (Node's 'upgrade' event): must answer it on the
+   * raw socket or hand the socket over (`connections.takeOver`); never throws.
+   */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections): void;
 }
 
 /** Where a server listens. */
@@ -184,6 +191,7 @@ function createApp(server: HttpServer): { app: FastifyInstance; connections: Con
   app.setErrorHandler(answerFrameworkError);
   const connections = new Connections(app.server, (process) => server.owner.clientClosed(process));
   app.all('*', (request, reply) => server.owner.serve(request, reply, connections));
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => server.owner.upgrade(request, socket, head, connections));
   return { app, connections };
 }
 

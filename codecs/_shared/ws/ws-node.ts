@@ -1,0 +1,147 @@
+import type WebSocket from 'ws';
+import {
+  InPort, OutPort, Packet, Process, WeftError,
+  type CodecContext, type Logger, type Node, type Reply,
+} from '../../../src/index.ts';
+import { CLOSE, incoming, OPEN } from './frame.ts';
+import { WsConnection, type ConnectionLimits } from './ws-connection.ts';
+import { wsRuntime, type WsRuntime } from './ws-runtime.ts';
+
+/**
+ * The process data key of the connection a process runs under: set on the connection's
+ * process (read through by its frames' child processes) and on the process that opened it.
+ */
+export const WS_CONNECTION: unique symbol = Symbol('weft.ws.connection');
+
+/**
+ * The ports of the WebSocket kinds (`upgrader`, `websocket`): `io` opens a connection
+ * (subclasses implement `open`), `in` sends a frame on the connection of the current process,
+ * `out` gets `{type: 0}` when a connection opens, each received frame as `{type, data,
+ * connection}` in a child process of the connection's process, and `{type: 8, data: {code,
+ * reason}}` when it closes; then the connection's process exits. Replies on `out` are not sent
+ * anywhere (link a node to `in` to answer); an error reply goes to `error` when it is linked.
+ */
+export abstract class WsNode implements Node {
+  readonly ioPort: InPort;
+  readonly inPort: InPort;
+  readonly outPort = new OutPort('out');
+  readonly errorPort = new OutPort('error');
+  readonly name: string;
+  readonly runtime: WsRuntime;
+  protected readonly logger: Logger;
+  /** The connections this node opened and that are still open. */
+  protected readonly connections = new Set<WsConnection>();
+  #closing: Promise<void> | undefined;
+
+  constructor(name: string, kindName: string, context: CodecContext) {
+    this.name = name;
+    this.runtime = wsRuntime(context);
+    this.logger = context.logger.child({ kind: kindName, node: name });
+    this.ioPort = new InPort('io', (process, packet) => this.open(process, packet));
+    this.inPort = new InPort('in', (process, packet) => this.#send(process, packet));
+  }
+
+  in(name: string): InPort | undefined {
+    if (name === 'io') return this.ioPort;
+    return name === 'in' ? this.inPort : undefined;
+  }
+
+  out(name: string): OutPort | undefined {
+    if (name === 'out') return this.outPort;
+    return name === 'error' ? this.errorPort : undefined;
+  }
+
+  /** How many connections this node holds open. */
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Opens a connection for `process` (the `io` port). */
+  protected abstract open(process: Process, packet: Packet): Reply;
+
+  /**
+   * Adopts an open socket: makes its connection process, registers it with the engine and
+   * sends the open event on `out`. The connection process ends when the socket closes. It is a
+   * new root process outside the runtime's request drain, or with `tied` a child of `opened`
+   * (the process that called `io`): that process then lives until the connection closes, and
+   * ending it closes the connection (1000). `opened` sees the connection in its data either way.
+   */
+  protected attach(socket: WebSocket, limits: ConnectionLimits, opened: Process, open: Readonly<Record<string, unknown>>, tied = false): WsConnection {
+    const process = tied ? opened.fork() : new Process();
+    const connection = new WsConnection(socket, process, limits, {
+      message: (from, data, isBinary) => this.#deliver(from, incoming(data, isBinary, from.id)),
+      closed: (from, code, reason) => this.#closed(from, code, reason),
+    }, this.logger);
+    process.data.set(WS_CONNECTION, connection);
+    opened.data.set(WS_CONNECTION, connection);
+    this.connections.add(connection);
+    this.runtime.add(connection);
+    if (tied) {
+      process.onExit(() => {
+        connection.close(1000, '');
+        return connection.done;
+      });
+    }
+    this.#deliver(connection, { type: OPEN, data: open, connection: connection.id });
+    return connection;
+  }
+
+  /** Closes every connection with `code` and waits (bounded by their close timeout) until they are gone. */
+  protected closeAll(code: number, reason: string): Promise<void> {
+    const closing = [...this.connections].map((connection) => new Promise<void>((resolve) => {
+      connection.process.onExit(() => resolve());
+      connection.close(code, reason);
+    }));
+    return Promise.all(closing).then(() => undefined);
+  }
+
+  /** Stops taking packets and closes the connections (1001 unless a subclass says otherwise). */
+  close(): Promise<void> {
+    return (this.#closing ??= this.shutdown());
+  }
+
+  protected async shutdown(): Promise<void> {
+    this.ioPort.close();
+    await this.closeAll(1001, 'going away');
+    this.inPort.close();
+  }
+
+  /** Sends the payload as a frame on the connection of the process or its nearest ancestor. */
+  #send(process: Process, packet: Packet): Packet {
+    const connection = process.data.get(WS_CONNECTION) as WsConnection | undefined;
+    if (connection === undefined) return new Packet(new WeftError('ERR_WS_NO_CONNECTION', { node: this.name }));
+    const result = connection.send(packet.payload);
+    return result === 'closed' ? new Packet(new WeftError('ERR_WS_CLOSED', { connection: connection.id })) : Packet.None;
+  }
+
+  /** Runs one event of a connection in a child of its process, on `out`. */
+  #deliver(connection: WsConnection, payload: unknown): Promise<void> {
+    // The close event of a connection whose process was ended (its caller exited) runs on its own.
+    const child = connection.process.state === 'exited' ? new Process() : connection.process.fork();
+    let reply: Reply;
+    try {
+      reply = this.outPort.write(child, new Packet(payload));
+    } catch (thrown) {
+      reply = new Packet(thrown instanceof Error ? thrown : new Error(String(thrown)));
+    }
+    if (reply instanceof Packet) return this.#settle(child, reply);
+    return reply.then((settled) => this.#settle(child, settled), (reason: unknown) => this.#settle(child, new Packet(reason instanceof Error ? reason : new Error(String(reason)))));
+  }
+
+  #settle(child: Process, reply: Packet): Promise<void> {
+    if (reply.payload instanceof Error) {
+      if (this.errorPort.links.length > 0) {
+        const handled = this.errorPort.write(child, reply);
+        if (!(handled instanceof Packet)) return handled.then(() => child.finish(), () => child.finish());
+      } else this.logger.debug({ err: reply.payload }, 'websocket frame failed');
+    }
+    return child.finish();
+  }
+
+  #closed(connection: WsConnection, code: number, reason: string): void {
+    this.connections.delete(connection);
+    this.runtime.remove(connection);
+    void this.#deliver(connection, { type: CLOSE, data: { code, reason }, connection: connection.id })
+      .finally(() => connection.process.exit());
+  }
+}
