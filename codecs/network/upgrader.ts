@@ -84,10 +84,10 @@ export class UpgraderNode extends WsNode {
       let connectionRelease: (() => void) | undefined;
       takeover.claim(() => connectionRelease?.());
       this.#server.handleUpgrade(request, socket, head, (socket) => {
+        const params = pick(packet.payload, 'params');
         const connection = this.attach(socket, this.limits, process, {
           path, query: pick(packet.payload, 'query') ?? {}, header: pick(packet.payload, 'header') ?? {},
-          ...(pick(packet.payload, 'params') === undefined ? {} : { params: pick(packet.payload, 'params') }),
-        });
+        }, false, params);
         connectionRelease = () => connection.close(CLOSE_GOING_AWAY, 'server closing');
         resolve(Packet.None);
       });

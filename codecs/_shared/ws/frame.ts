@@ -42,12 +42,19 @@ export function isFrame(value: OutgoingFrame | CloseRequest): value is OutgoingF
   return 'binary' in value;
 }
 
+/** What a connection sends on `out`: its events carry its id and the route params of its upgrade request. */
+export interface ConnectionEvent {
+  readonly type: number;
+  readonly data: unknown;
+  readonly connection: string;
+  readonly params?: Readonly<Record<string, string>>;
+}
+
 /** The payload a received frame is sent on `out` as: text → string, binary → bytes. */
-export function incoming(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean, connection: string): { type: number; data: unknown; connection: string } {
+export function incoming(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean, connection: string, params: Readonly<Record<string, string>> | undefined): ConnectionEvent {
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-  return isBinary
-    ? { type: BINARY, data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), connection }
-    : { type: TEXT, data: bytes.toString('utf8'), connection };
+  const value = isBinary ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes.toString('utf8');
+  return params === undefined ? { type: isBinary ? BINARY : TEXT, data: value, connection } : { type: isBinary ? BINARY : TEXT, data: value, connection, params };
 }
 
 function frame(data: string | Buffer, binary: boolean): OutgoingFrame {
@@ -57,7 +64,7 @@ function frame(data: string | Buffer, binary: boolean): OutgoingFrame {
 function isTyped(value: unknown): value is { type: number; data?: unknown } {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) return false;
   const type = (value as { type?: unknown }).type;
-  return (type === TEXT || type === BINARY || type === CLOSE) && Object.keys(value).every((key) => key === 'type' || key === 'data' || key === 'connection');
+  return (type === TEXT || type === BINARY || type === CLOSE) && Object.keys(value).every((key) => key === 'type' || key === 'data' || key === 'connection' || key === 'params');
 }
 
 function toBytes(data: unknown): Buffer {

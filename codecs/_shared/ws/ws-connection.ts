@@ -38,6 +38,8 @@ export class WsConnection {
   readonly id: string;
   readonly process: Process;
   readonly socket: WebSocket;
+  /** The route params of the upgrade request (the router's), carried on every event. */
+  params: Readonly<Record<string, string>> | undefined;
   /** Frames dropped because the send buffer was full. */
   dropped = 0;
   /** The most bytes seen waiting in the send buffer. */

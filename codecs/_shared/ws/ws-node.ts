@@ -3,7 +3,7 @@ import {
   InPort, OutPort, Packet, Process, WeftError,
   type CodecContext, type Logger, type Node, type Reply,
 } from '../../../src/index.ts';
-import { CLOSE, incoming, OPEN } from './frame.ts';
+import { CLOSE, incoming, OPEN, type ConnectionEvent } from './frame.ts';
 import { WsConnection, type ConnectionLimits } from './ws-connection.ts';
 import { wsRuntime, type WsRuntime } from './ws-runtime.ts';
 
@@ -66,12 +66,13 @@ export abstract class WsNode implements Node {
    * (the process that called `io`): that process then lives until the connection closes, and
    * ending it closes the connection (1000). `opened` sees the connection in its data either way.
    */
-  protected attach(socket: WebSocket, limits: ConnectionLimits, opened: Process, open: Readonly<Record<string, unknown>>, tied = false): WsConnection {
+  protected attach(socket: WebSocket, limits: ConnectionLimits, opened: Process, open: Readonly<Record<string, unknown>>, tied = false, params?: Readonly<Record<string, string>>): WsConnection {
     const process = tied ? opened.fork() : new Process();
     const connection = new WsConnection(socket, process, limits, {
-      message: (from, data, isBinary) => this.#deliver(from, incoming(data, isBinary, from.id)),
+      message: (from, data, isBinary) => this.#deliver(from, incoming(data, isBinary, from.id, from.params)),
       closed: (from, code, reason) => this.#closed(from, code, reason),
     }, this.logger);
+    connection.params = params;
     process.data.set(WS_CONNECTION, connection);
     opened.data.set(WS_CONNECTION, connection);
     this.connections.add(connection);
@@ -82,7 +83,7 @@ export abstract class WsNode implements Node {
         return connection.done;
       });
     }
-    this.#deliver(connection, { type: OPEN, data: open, connection: connection.id });
+    this.#deliver(connection, withParams({ type: OPEN, data: open, connection: connection.id }, params));
     return connection;
   }
 
@@ -141,7 +142,11 @@ export abstract class WsNode implements Node {
   #closed(connection: WsConnection, code: number, reason: string): void {
     this.connections.delete(connection);
     this.runtime.remove(connection);
-    void this.#deliver(connection, { type: CLOSE, data: { code, reason }, connection: connection.id })
+    void this.#deliver(connection, withParams({ type: CLOSE, data: { code, reason }, connection: connection.id }, connection.params))
       .finally(() => connection.process.exit());
   }
+}
+
+function withParams(event: ConnectionEvent, params: Readonly<Record<string, string>> | undefined): ConnectionEvent {
+  return params === undefined ? event : { ...event, params };
 }
