@@ -1,41 +1,9 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { UpgraderNode } from '../../../../codecs/network/upgrader.ts';
-import type { Spec } from '../../../../src/index.ts';
-import { closed, echoFlow, nextMessage } from './ws-flow.ts';
-import { startEngine, type Engine } from './ws-engine.ts';
-
-/** The echo flow, plus: the open event answers the connection its id; a send node for other workflows. */
-function engineFlow(upgrader: Record<string, unknown> = {}): Spec[] {
-  const flow = echoFlow(upgrader, [
-    { kind: 'snippet', name: 'hello', language: 'cel', code: '{"id": self.connection}', links: { out: [{ name: 'ws', port: 'in' }] } },
-    { kind: 'send', name: 'send' },
-  ]);
-  const frames = flow.find((spec) => spec.name === 'frames')!;
-  frames.kind = 'switch';
-  delete frames.when;
-  frames.matches = [{ when: 'self.type == 0', port: 'out[1]' }, { when: 'self.type == 1 || self.type == 2', port: 'out[0]' }];
-  frames.links = { 'out[0]': [{ name: 'echo', port: 'in' }], 'out[1]': [{ name: 'hello', port: 'in' }] };
-  return flow;
-}
-
-/** Connects and reads the connection id the engine answers on open. */
-function open(url: string, options: WebSocket.ClientOptions = {}): Promise<{ socket: WebSocket; id: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${url}/ws`, options);
-    const timer = setTimeout(() => reject(new Error('no hello within 10 s')), 10_000);
-    // Listening before 'open': the hello can arrive in the same packet as the handshake.
-    socket.once('message', (data: Buffer) => {
-      clearTimeout(timer);
-      resolve({ socket, id: (JSON.parse(data.toString('utf8')) as { id: string }).id });
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
+import { closed, nextMessage } from './ws-flow.ts';
+import { engineFlow, open, startEngine, type Engine } from './ws-engine.ts';
 
 describe('WebSockets through an engine (runtime, listener, router, upgrader)', () => {
   let engine: Engine | undefined;
