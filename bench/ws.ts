@@ -1,6 +1,6 @@
 // bench:ws — WebSocket echo round trips per second over 64 connections: weft (listener → router
 // → upgrader → if → cel echo → upgrader.in) vs a raw `ws` server doing the same echo, side by
-// side in one run. Each server runs in its own child process; every connection runs a closed
+// side in one run, plus the same raw server behind node:http's 'upgrade' event (weft's path). Each server runs in its own child process; every connection runs a closed
 // loop (send, wait for the echo, send again) for the round's duration. Rounds alternate the
 // order; medians of the rounds are compared. Target: weft ≥ 0.8× raw ws. With taskset, servers
 // are pinned to the last core and the clients to the others, so the server is what saturates.
@@ -16,7 +16,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const MESSAGE = process.env.BENCH_MESSAGE ?? '{"hello":"world","n":42}';
-const VARIANTS = ['weft', 'raw-ws'] as const;
+const VARIANTS = ['weft', 'raw-ws', 'raw-ws-upgrade'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface Sample {
@@ -41,7 +41,7 @@ async function freePort(): Promise<number> {
 
 async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const script = new URL(`./servers/${variant === 'weft' ? 'ws-weft' : 'ws-raw'}.ts`, import.meta.url).pathname;
+  const script = new URL(`./servers/${variant === 'weft' ? 'ws-weft' : variant === 'raw-ws' ? 'ws-raw' : 'ws-raw-upgrade'}.ts`, import.meta.url).pathname;
   const flags = process.env.BENCH_PROFILE === variant ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
   const [command, args] = PINNED
     ? ['taskset', ['-c', String(CORES - 1), process.execPath, ...flags, script, String(port)]]
@@ -122,7 +122,7 @@ async function loop(sockets: readonly WebSocket[], seconds: number): Promise<{ c
   return { count, latencies };
 }
 
-const samples: Record<Variant, Sample[]> = { weft: [], 'raw-ws': [] };
+const samples: Record<Variant, Sample[]> = { weft: [], 'raw-ws': [], 'raw-ws-upgrade': [] };
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
   for (const variant of order) {
@@ -136,7 +136,7 @@ for (let round = 0; round < ROUNDS; round++) {
       await exited;
     }
   }
-  console.log(`round ${round + 1}/${ROUNDS}: weft ${samples.weft.at(-1)!.roundTrips.toFixed(0)}/s, raw ws ${samples['raw-ws'].at(-1)!.roundTrips.toFixed(0)}/s`);
+  console.log(`round ${round + 1}/${ROUNDS}: ${VARIANTS.map((variant) => `${variant} ${samples[variant].at(-1)!.roundTrips.toFixed(0)}/s`).join(', ')}`);
 }
 
 const summary = Object.fromEntries(VARIANTS.map((variant) => {
@@ -156,6 +156,7 @@ for (const variant of VARIANTS) {
   const s = summary[variant];
   console.log(`${variant.padEnd(10)} ${s.roundTripsPerSecond.toFixed(0).padStart(14)} ${s.cpuUsPerRoundTrip.toFixed(1).padStart(11)} ${s.p50Ms.toFixed(2).padStart(9)} ${s.p99Ms.toFixed(2).padStart(8)}`);
 }
-console.log(`weft / raw ws: ${ratio.toFixed(2)}× round trips, ${cpuRatio.toFixed(2)}× CPU efficiency (target ≥ 0.8×)`);
-const file = writeResult('ws', { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, message: MESSAGE, pinned: PINNED, samples, summary, ratio, cpuRatio, target: 0.8, met: ratio >= 0.8 });
+const upgradeRatio = summary.weft.roundTripsPerSecond / summary['raw-ws-upgrade'].roundTripsPerSecond;
+console.log(`weft / raw ws: ${ratio.toFixed(2)}× round trips, ${cpuRatio.toFixed(2)}× CPU efficiency (target ≥ 0.8×); weft / raw ws behind node:http upgrade: ${upgradeRatio.toFixed(2)}×`);
+const file = writeResult('ws', { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, message: MESSAGE, pinned: PINNED, samples, summary, ratio, cpuRatio, upgradeRatio, target: 0.8, met: ratio >= 0.8 });
 console.log(`results: ${file}`);

@@ -84,7 +84,9 @@ export class UpgraderNode extends WsNode {
       let connectionRelease: (() => void) | undefined;
       takeover.claim(() => connectionRelease?.());
       this.#server.handleUpgrade(request, socket, head, (socket) => {
-        const params = pick(packet.payload, 'params');
+        // Carried on every event; none when the route has none (one object fewer per frame for CEL to read).
+        const given = pick(packet.payload, 'params') as Readonly<Record<string, string>> | undefined;
+        const params = given !== undefined && Object.keys(given).length > 0 ? given : undefined;
         const connection = this.attach(socket, this.limits, process, {
           path, query: pick(packet.payload, 'query') ?? {}, header: pick(packet.payload, 'header') ?? {},
         }, false, params);
