@@ -142,7 +142,8 @@ export abstract class WsNode implements Node {
   #closed(connection: WsConnection, code: number, reason: string): void {
     this.connections.delete(connection);
     this.runtime.remove(connection);
-    void this.#deliver(connection, withParams({ type: CLOSE, data: { code, reason }, connection: connection.id }, connection.params))
+    const data = connection.dropped === 0 ? { code, reason } : { code, reason, dropped: connection.dropped };
+    void this.#deliver(connection, withParams({ type: CLOSE, data, connection: connection.id }, connection.params))
       .finally(() => connection.process.exit());
   }
 }

@@ -1,3 +1,4 @@
+import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListenerNode } from '../../../../codecs/network/listener.ts';
 import type { UpgraderNode } from '../../../../codecs/network/upgrader.ts';
@@ -5,6 +6,18 @@ import { InPort, Packet } from '../../../../src/index.ts';
 import { until } from '../../../harness/wait.ts';
 import { wire, type Wired } from '../../../harness/wire.ts';
 import { closed, connect, echoFlow, nextMessage } from './ws-flow.ts';
+
+/** Sends raw bytes and resolves with everything the server answers before it closes. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')));
+  });
+}
 
 describe('upgrader through a real listener', () => {
   let wired: Wired | undefined;
@@ -61,6 +74,31 @@ describe('upgrader through a real listener', () => {
     expect(events[1]!.data).toBe('{"n":1}');
     expect(events[2]!.data).toEqual({ code: 4000, reason: 'bye' });
     expect(wired!.node<UpgraderNode>('ws').runtime.connection(id)).toBeUndefined();
+  });
+
+  it('registers gateway, uniflow’s name, as the same kind', async () => {
+    wired = await wire(echoFlow().map((spec) => (spec.kind === 'upgrader' ? { ...spec, kind: 'gateway', protocol: 'websocket' } : spec)));
+    const client = await connect(`ws://127.0.0.1:${wired.node<ListenerNode>('http').port}/ws`);
+    const echoed = nextMessage(client);
+    client.send('via gateway');
+    expect(await echoed).toBe('via gateway');
+    client.close();
+    await closed(client);
+  });
+
+  it('refuses an upgrade request that is not a valid handshake with 400 and ERR_WS_HANDSHAKE on error', async () => {
+    const url = await start();
+    const errors: unknown[] = [];
+    wired!.node<UpgraderNode>('ws').errorPort.link(new InPort('errors', (_process, packet) => {
+      errors.push(packet.payload);
+      return Packet.None;
+    }));
+    const port = wired!.node<ListenerNode>('http').port!;
+    const answer = await rawRequest(port, 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    await until(() => errors.length === 1, 2000);
+    expect((errors[0] as { code: string }).code).toBe('ERR_WS_HANDSHAKE');
+    expect(url).toContain('/ws');
   });
 
   it('closes a message larger than maxPayload with 1009', async () => {

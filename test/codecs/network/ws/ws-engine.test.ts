@@ -118,6 +118,23 @@ describe('WebSockets through an engine (runtime, listener, router, upgrader)', (
     expect((await gone).code).toBe(1001);
   });
 
+  it('keeps open connections through a listener reload that keeps its address', async () => {
+    engine = await startEngine(engineFlow());
+    const client = await open(engine.url);
+    const listener = engine.stored.find((stored) => stored.kind === 'listener')!;
+    const before = engine.runtime.table.byName('http')!.node;
+    await engine.store.update([{ ...listener, limits: { bodySize: 1024 } }]);
+    await expect.poll(() => engine!.runtime.table.byName('http')!.node !== before, { timeout: 3000 }).toBe(true);
+    const echoed = nextMessage(client.socket);
+    client.socket.send('still open');
+    expect(await echoed).toBe('still open');
+    const second = await open(engine.url);
+    expect(second.id).not.toBe(client.id);
+    client.socket.close();
+    second.socket.close();
+    await Promise.all([closed(client.socket), closed(second.socket)]);
+  });
+
   it('closes open connections with 1001 when the engine stops', async () => {
     engine = await startEngine(engineFlow());
     const client = await open(engine.url);
