@@ -82,7 +82,7 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
     await opened[0]!.insert([{ kind: 'k', name: 'a' }]);
     expect((await opened[4]!.find()).map((spec) => spec.name)).toEqual(['a']);
     const tables = await scratch!.query<{ name: string }>('SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2 ORDER BY 1', [scratch!.name, `${table}%`]);
-    expect(tables.rows.map((row) => row.name)).toEqual([table, `${table}_changes`, `${table}_meta`]);
+    expect(tables.rows.map((row) => row.name)).toEqual([table, `${table}_changes`, `${table}_leases`, `${table}_meta`]);
   });
 
   it('keeps stores on different tables of one schema apart, specs and events', async () => {
