@@ -18,6 +18,7 @@ import { definition as router } from '../codecs/network/router.ts';
 import { definition as http } from '../codecs/network/http.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
 import { definition as exec } from '../codecs/system/exec.ts';
+import { definition as schedule } from '../codecs/system/schedule.ts';
 import { definition as sql, rdbDefinition as rdb } from '../codecs/io/sql.ts';
 import { definition as consumer } from '../codecs/queue/consumer.ts';
 import { definition as publisher } from '../codecs/queue/publisher.ts';
@@ -26,5 +27,5 @@ import { definition as publisher } from '../codecs/queue/publisher.ts';
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind, consumer, publisher,
+  ifKind, switchKind, consumer, publisher, schedule,
 ] as const satisfies readonly KindDefinition[];
