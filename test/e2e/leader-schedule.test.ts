@@ -1,12 +1,18 @@
-// Two `weft start` processes on one SQLite file run a `leader: true` schedule every second; each
+// Two `weft start` processes on one SQLite file (and on one PostgreSQL schema) run a `leader: true` schedule every second; each
 // tick calls an HTTP server of the test, which counts the ticks. SIGKILL of the leader: the
 // other engine takes over within the lease time, no tick fires twice, and the ticks of the gap
 // are replayed only with catchUp.
 import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventually, spawnWeft, tempDir } from '../harness/cli.ts';
+import { scratchSchema } from '../fixtures/postgres-scratch.ts';
+import { serviceAvailable } from '../fixtures/services.ts';
+
+const postgres = await serviceAvailable('postgres');
+const scratch = postgres.available ? await scratchSchema(postgres.url) : undefined;
+afterAll(async () => scratch?.drop());
 
 type Engine = ReturnType<typeof spawnWeft>;
 const LEASE_MS = 3000;
@@ -35,7 +41,7 @@ function workflow(url: string, catchUp: boolean): string {
 
 const leads = (engine: Engine): boolean => engine.output().includes('schedule: this engine leads');
 
-describe('a leader schedule on two engines sharing a SQLite store', () => {
+describe('a leader schedule on two engines sharing a store', () => {
   let dir: ReturnType<typeof tempDir> | undefined;
   let counter: Awaited<ReturnType<typeof tickCounter>> | undefined;
   const engines: Engine[] = [];
@@ -50,13 +56,15 @@ describe('a leader schedule on two engines sharing a SQLite store', () => {
     dir?.remove();
   });
 
-  for (const catchUp of [false, true]) {
-    it(`fires each tick once, and after SIGKILL of the leader the other takes over within the lease (catchUp: ${catchUp})`, async () => {
+  const cases = [{ store: 'sqlite', catchUp: false }, { store: 'sqlite', catchUp: true }, { store: 'postgres', catchUp: false }] as const;
+  for (const { store, catchUp } of cases) {
+    it.skipIf(store === 'postgres' && scratch === undefined)(`fires each tick once, and after SIGKILL of the leader the other takes over within the lease (${store}, catchUp: ${catchUp})`, async () => {
       dir = tempDir();
       counter = await tickCounter();
       const { ticks } = counter;
       writeFileSync(join(dir.path, 'schedule.json'), workflow(counter.url, catchUp));
-      const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}`, WEFT_LOG_LEVEL: 'info' };
+      const url = store === 'postgres' ? scratch!.url({ table: `leader_${Date.now() % 100_000}` }) : `sqlite://${join(dir.path, 'weft.db')}`;
+      const env = { WEFT_STORE: url, WEFT_LOG_LEVEL: 'info' };
       const first = spawnWeft(['start', '-f', 'schedule.json'], { cwd: dir.path, env });
       engines.push(first);
       await eventually(async () => (ticks.length > 0 ? true : undefined), 15_000, 'the first tick');
