@@ -98,6 +98,16 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
     expect(await reader.quiet(200)).toEqual([]);
   });
 
+  it('upgrades version-1 tables (no leases table) in place, keeping the specs', async () => {
+    const first = await open({ table: 'old_specs' });
+    const [kept] = await first.insert([{ kind: 'k', name: 'kept' }]);
+    await scratch!.query(`DROP TABLE "${scratch!.name}"."old_specs_leases"; UPDATE "${scratch!.name}"."old_specs_meta" SET version = 1`);
+    const upgraded = await open({ table: 'old_specs' });
+    expect(await upgraded.find()).toEqual([kept]);
+    expect(await upgraded.acquireLease('k', 'me', 1000, { n: 1 })).toMatchObject({ holder: 'me', data: { n: 1 } });
+    expect((await scratch!.query(`SELECT version FROM "${scratch!.name}"."old_specs_meta"`)).rows).toEqual([{ version: 2 }]);
+  });
+
   it('refuses tables of a newer schema version with ERR_STORE_UNAVAILABLE', async () => {
     await open({ table: 'future_specs' });
     await scratch!.query(`UPDATE "${scratch!.name}"."future_specs_meta" SET version = 99`);
