@@ -58,7 +58,8 @@ export class ScheduleNode extends SourceNode {
   readonly #logger: Logger;
   #holder = `${hostname()}/${pid}/${randomUUID().slice(0, 8)}`;
   #running = new Set<Promise<void>>();
-  #last: number | undefined;
+  /** The last tick fired or skipped; shared with a replacement (adopt) so that no tick fires twice. */
+  #progress: { last?: number } = {};
   #leading = false;
   #renewAt = 0;
   #state: ScheduleState = 'idle';
@@ -83,14 +84,14 @@ export class ScheduleNode extends SourceNode {
 
   /** The scheduled time (epoch ms) of the last tick this node fired or skipped, or that the lease says was. */
   get last(): number | undefined {
-    return this.#last;
+    return this.#progress.last;
   }
 
   /** A replacement of the same schedule takes its lease holder, last tick and running ticks; the old one stops firing at once. */
   adopt(previous: Node): void {
     if (!(previous instanceof ScheduleNode) || previous.key !== this.key) return;
     this.#holder = previous.#holder;
-    this.#last = previous.#last;
+    this.#progress = previous.#progress;
     this.#running = previous.#running;
     previous.#handedOver = true;
   }
@@ -146,8 +147,11 @@ export class ScheduleNode extends SourceNode {
     }
   }
 
-  /** Takes or renews the lease; on becoming the leader it adopts the recorded last tick and catches up. */
-  async #elect(): Promise<void> {
+  /**
+   * Takes or renews the lease; on becoming the leader it adopts the recorded last tick and, with
+   * catchUp, fires the ticks missed before `until` (the tick being handled, else now).
+   */
+  async #elect(until?: number): Promise<void> {
     const { leaseMs, catchUp } = this.#options;
     this.#renewAt = Date.now() + Math.max(100, Math.floor(leaseMs / 3));
     let lease;
@@ -163,21 +167,22 @@ export class ScheduleNode extends SourceNode {
     this.#leading = lease !== null;
     if (lease === null) return this.#setState('following');
     const recorded = parseTime((lease.data as LeaseRecord | undefined)?.last);
-    if (recorded !== undefined && (this.#last === undefined || recorded > this.#last)) this.#last = recorded;
+    if (recorded !== undefined && !this.#done(recorded)) this.#progress.last = recorded;
     this.#setState('leading');
-    if (!wasLeading && catchUp && recorded !== undefined) await this.#catchUp(recorded);
+    if (!wasLeading && catchUp && recorded !== undefined) await this.#catchUp(recorded, until ?? Date.now());
   }
 
-  /** Fires, one after the other, the ticks after `since` and before now (the latest MAX_CATCH_UP). */
-  async #catchUp(since: number): Promise<void> {
-    const missed = this.#options.clock.previous(Date.now(), MAX_CATCH_UP + 1).filter((tick) => tick > since);
+  /** Fires, one after the other, the ticks after `since` and before `until` (the latest MAX_CATCH_UP). */
+  async #catchUp(since: number, until: number): Promise<void> {
+    const missed = this.#options.clock.previous(until, MAX_CATCH_UP + 1).filter((tick) => tick > since);
     if (missed.length > MAX_CATCH_UP) {
       missed.shift();
       this.#logger.warn({ since: new Date(since).toISOString(), replayed: MAX_CATCH_UP }, `more than ${MAX_CATCH_UP} ticks were missed: the older ones are dropped`);
     }
     if (missed.length > 0) this.#logger.info({ count: missed.length, since: new Date(since).toISOString() }, 'replaying missed ticks');
     for (const tick of missed) {
-      if (this.#stop?.signal.aborted || this.#handedOver || !(await this.#record(tick))) return;
+      if (this.#stop?.signal.aborted || this.#handedOver || !(await this.#record(tick)) || this.#done(tick)) return;
+      this.#progress.last = tick;
       this.counters.replayed++;
       await this.#fire(tick, true);
     }
@@ -185,14 +190,15 @@ export class ScheduleNode extends SourceNode {
 
   async #tick(tick: number): Promise<void> {
     if (this.#options.leader) {
-      await this.#elect();
+      await this.#elect(tick);
       if (!this.#leading) return;
     }
-    if (this.#last !== undefined && tick <= this.#last) return;
-    if (!this.#options.context.processes.admitting) return;
+    if (this.#done(tick) || !this.#options.context.processes.admitting) return;
     const skip = !this.#options.overlap && this.#running.size > 0;
     if (this.#options.leader && !(await this.#record(tick))) return;
-    this.#last = tick;
+    // Checked again after the awaits: a replacement sharing the progress may have taken the tick.
+    if (this.#done(tick) || this.#handedOver) return;
+    this.#progress.last = tick;
     if (skip) {
       if (this.#skipping++ === 0) this.#logger.warn({ scheduled: new Date(tick).toISOString() }, 'tick skipped: the previous tick still runs (overlap: false)');
       this.counters.skipped++;
@@ -201,6 +207,11 @@ export class ScheduleNode extends SourceNode {
     if (this.#skipping > 0) this.#logger.info({ skipped: this.#skipping }, 'ticks fire again after skipping');
     this.#skipping = 0;
     void this.#fire(tick, false);
+  }
+
+  /** True when `tick` is not after the last tick fired or skipped. */
+  #done(tick: number): boolean {
+    return this.#progress.last !== undefined && tick <= this.#progress.last;
   }
 
   /** Writes `tick` as the last one into the lease; false when the lease is lost (then the tick is not fired). */

@@ -6,6 +6,8 @@ import { cronClock, intervalClock } from '../../../codecs/system/schedule/tick-c
 import { recorder, recordKind, type Recorder } from '../queue/queue-harness.ts';
 import { refusalOf } from '../../harness/refusal.ts';
 import { tempDir, weft } from '../../harness/cli.ts';
+import { capturingLogger } from '../../harness/capture-logger.ts';
+import type { Logger } from '../../../src/index.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const scheme = new Scheme({ kinds: coreKinds });
@@ -22,7 +24,7 @@ afterEach(async () => {
 });
 
 /** A runtime on `store` (not closing it) whose schedule `tick` sends to a `record` node. */
-async function engine(store: MemoryStore, schedule: Record<string, unknown>, options: { ms?: number; insert?: boolean } = {}): Promise<Engine> {
+async function engine(store: MemoryStore, schedule: Record<string, unknown>, options: { ms?: number; insert?: boolean; logger?: Logger } = {}): Promise<Engine> {
   const found = recorder();
   const recorders = new Map([['ticks', found]]);
   const specs: Spec[] = [
@@ -30,7 +32,7 @@ async function engine(store: MemoryStore, schedule: Record<string, unknown>, opt
     { kind: 'record', name: 'record', key: 'ticks', ...(options.ms === undefined ? {} : { ms: options.ms }) },
   ];
   if (options.insert ?? true) await store.upsert(specs);
-  const runtime = new Runtime({ store, scheme: new Scheme({ kinds: [...coreKinds, recordKind(recorders)] }), languages: createDefaultLanguages(), closeStore: false, drainTimeoutMs: 3000 });
+  const runtime = new Runtime({ store, scheme: new Scheme({ kinds: [...coreKinds, recordKind(recorders)] }), languages: createDefaultLanguages(), closeStore: false, drainTimeoutMs: 3000, logger: options.logger });
   await runtime.start();
   open.push(runtime);
   return { runtime, recorder: found, schedule: () => runtime.table.byName('tick')!.node as ScheduleNode };
@@ -77,12 +79,16 @@ describe('schedule', () => {
     expect(parallel.schedule().counters.skipped).toBe(0);
   });
 
-  it('logs an error reply and goes on ticking', async () => {
-    const { recorder: found, schedule } = await engine(new MemoryStore(), { interval: '150ms' });
+  it('logs an error reply with its code and goes on ticking', async () => {
+    const logger = capturingLogger();
+    const { recorder: found, schedule } = await engine(new MemoryStore(), { interval: '150ms' }, { logger });
     found.fail = () => true;
     await sleep(700);
     expect(schedule().counters.failed).toBeGreaterThanOrEqual(3);
     expect(schedule().counters.failed).toBe(schedule().counters.fired);
+    const failures = logger.lines.filter((line) => line.message === 'tick failed');
+    expect(failures.length).toBe(schedule().counters.failed);
+    expect(failures[0]).toMatchObject({ level: 'warn', fields: { code: 'ERR_INTERNAL', node: 'tick', kind: 'schedule' } });
   });
 
   it('computes the next run in the given time zone', () => {
@@ -172,6 +178,20 @@ describe('schedule', () => {
       }
       await Promise.all(open.splice(0).map((runtime) => runtime.close()));
     }
+  });
+
+  it('with catchUp, replays at most the latest 100 missed ticks', async () => {
+    const store = new MemoryStore();
+    const now = Math.floor(Date.now() / 200) * 200;
+    await store.acquireLease('schedule:default/tick', 'dead-engine', 1, { last: new Date(now - 300 * 200).toISOString() });
+    await sleep(5);
+    const { recorder: found, schedule } = await engine(store, { interval: '200ms', leader: true, catchUp: true });
+    await sleep(1000);
+    const replayed = found.payloads.filter((payload) => payload.replayed === true).map((payload) => Date.parse(payload.scheduled as string));
+    expect(replayed).toHaveLength(100);
+    expect(schedule().counters.replayed).toBe(100);
+    expect(replayed.at(-1)!).toBeGreaterThanOrEqual(now - 200);
+    expect(new Set(scheduled(found)).size).toBe(found.payloads.length);
   });
 
   it('stops ticking on delete and gives its lease back; a reload goes on without firing a tick twice', async () => {
