@@ -179,12 +179,16 @@ export class ScheduleNode extends SourceNode {
       missed.shift();
       this.#logger.warn({ since: new Date(since).toISOString(), replayed: MAX_CATCH_UP }, `more than ${MAX_CATCH_UP} ticks were missed: the older ones are dropped`);
     }
-    if (missed.length > 0) this.#logger.info({ count: missed.length, since: new Date(since).toISOString() }, 'replaying missed ticks');
+    if (missed.length === 0) return;
+    this.#logger.info({ count: missed.length, since: new Date(since).toISOString() }, 'replaying missed ticks');
+    const signal = this.#stop?.signal;
+    const stopped = new Promise<void>((resolve) => (signal === undefined || signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     for (const tick of missed) {
       if (this.#stop?.signal.aborted || this.#handedOver || !(await this.#record(tick)) || this.#done(tick)) return;
       this.#progress.last = tick;
       this.counters.replayed++;
-      await this.#fire(tick, true);
+      // One replay at a time; a deactivation stops waiting for it (the runtime drains it).
+      await Promise.race([this.#fire(tick, true), stopped]);
     }
   }
 
@@ -230,6 +234,7 @@ export class ScheduleNode extends SourceNode {
 
   /** Runs one tick as a root process; resolves when it has ended. An error reply is logged, the schedule goes on. */
   #fire(tick: number, replayed: boolean): Promise<void> {
+    if (!this.#options.context.processes.admitting) return Promise.resolve();
     const process = this.#options.context.processes.spawn();
     const payload: Record<string, unknown> = { tick: new Date().toISOString(), scheduled: new Date(tick).toISOString(), schedule: this.name };
     if (this.#options.data !== undefined) payload.data = this.#options.data;
