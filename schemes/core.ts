@@ -21,6 +21,7 @@ import { definition as send } from '../codecs/network/send.ts';
 import { definition as websocket } from '../codecs/network/websocket.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
 import { definition as exec } from '../codecs/system/exec.ts';
+import { definition as schedule } from '../codecs/system/schedule.ts';
 import { definition as sql, rdbDefinition as rdb } from '../codecs/io/sql.ts';
 import { definition as consumer } from '../codecs/queue/consumer.ts';
 import { definition as publisher } from '../codecs/queue/publisher.ts';
@@ -29,5 +30,5 @@ import { definition as publisher } from '../codecs/queue/publisher.ts';
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind, consumer, publisher, upgrader, gateway, send, websocket,
+  ifKind, switchKind, consumer, publisher, schedule, upgrader, gateway, send, websocket,
 ] as const satisfies readonly KindDefinition[];

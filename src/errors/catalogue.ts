@@ -123,6 +123,11 @@ export const catalogue = {
     message: 'store is closed',
     hint: 'The store was closed before the call; open a new one.',
   },
+  ERR_LEASE_INVALID: {
+    category: 'invalid argument',
+    message: 'lease "{key}" cannot be taken: {reason}',
+    hint: 'Give a non-empty key and holder (at most 200 characters), a TTL of 1 ms to 24 h in whole milliseconds, and JSON data of at most 16 KiB (docs/stores.md, Leases).',
+  },
   ERR_STORE_UNSUITABLE: {
     category: 'failed precondition',
     message: 'store {url} cannot hold weft specs: {reason}',

@@ -75,6 +75,7 @@ export class Runtime {
       logger: this.#logger,
       syscalls: options.syscalls,
       network: options.network,
+      leases: options.store,
       node: (name) => {
         const symbol = this.table.byName(name);
         return symbol?.state === 'active' ? symbol.node : undefined;

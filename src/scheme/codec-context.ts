@@ -4,6 +4,7 @@ import type { Node } from '../node/index.ts';
 import { ProcessGroup } from '../process/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { CodecContext } from './kind.ts';
+import type { LeaseTable } from './lease-table.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Scheme } from './scheme.ts';
 import type { Syscall, SyscallTable } from './syscall.ts';
@@ -19,6 +20,8 @@ export interface CodecContextOptions {
   readonly network?: NetworkPolicy;
   /** Finds a loaded node of the namespace by name (the runtime's symbol table); default: none. */
   readonly node?: (name: string) => Node | undefined;
+  /** The leases of the runtime's store (see CodecContext.leases); default: none. */
+  readonly leases?: LeaseTable;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     syscalls,
     network: options.network,
     node: options.node ?? (() => undefined),
+    leases: options.leases,
     compile: (spec) => options.scheme.compile(spec, context),
   };
   for (const kind of options.scheme.kinds) {

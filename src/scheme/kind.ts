@@ -4,6 +4,7 @@ import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
+import type { LeaseTable } from './lease-table.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Problem } from './problem.ts';
 import type { Syscall, SyscallTable } from './syscall.ts';
@@ -30,6 +31,11 @@ export interface CodecContext {
    * nodes). Call it per use, never at compile time: the answer changes as specs reload.
    */
   readonly node: (name: string) => Node | undefined;
+  /**
+   * The leases of the runtime's store, shared with every engine on that store; undefined when
+   * the embedder gave none (then only this process takes part in an election).
+   */
+  readonly leases?: LeaseTable;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { WeftError } from '../errors/index.ts';
 import type { Spec, StoredSpec } from '../spec/index.ts';
 import { ChangeFeed, type ChangeSource } from './change-feed.ts';
+import { leaseArguments } from './lease/lease-arguments.ts';
 import { prepareSpec, type PreparedSpec } from './prepare-spec.ts';
-import type { ChangeStream, SpecFilter, SpecStore, WatchOptions } from './spec-store.ts';
+import type { ChangeStream, Lease, LeaseData, SpecFilter, SpecStore, WatchOptions } from './spec-store.ts';
 import type { WriteMode } from './write-specs.ts';
 
 /**
@@ -52,6 +53,17 @@ export abstract class LoggedSpecStore implements SpecStore {
     return stream;
   }
 
+  async acquireLease(key: string, holder: string, ttlMs: number, data?: LeaseData): Promise<Lease | null> {
+    this.#assertOpen();
+    return this.takeLease(key, holder, ttlMs, leaseArguments(key, holder, ttlMs, data));
+  }
+
+  async releaseLease(key: string, holder: string): Promise<boolean> {
+    this.#assertOpen();
+    leaseArguments(key, holder);
+    return this.dropLease(key, holder);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -69,6 +81,10 @@ export abstract class LoggedSpecStore implements SpecStore {
   protected abstract commitWrite(mode: WriteMode, specs: readonly PreparedSpec[]): StoredSpec[];
   /** Deletes the matching specs in one transaction, logging each; returns them as they were. */
   protected abstract commitDelete(filter: SpecFilter): StoredSpec[];
+  /** Takes or renews a lease atomically (see `LeaseStore.acquireLease`); `data` is checked JSON text. */
+  protected abstract takeLease(key: string, holder: string, ttlMs: number, data: string | undefined): Lease | null;
+  /** Gives up a lease `holder` has (see `LeaseStore.releaseLease`). */
+  protected abstract dropLease(key: string, holder: string): boolean;
   /** Releases the driver's resources; called once, after the streams have ended. */
   protected abstract release(): void;
 

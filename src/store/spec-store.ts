@@ -47,6 +47,38 @@ export interface ChangeStream extends AsyncIterable<ChangeEvent> {
   takeBuffered?(): ChangeEvent[];
 }
 
+/** A JSON value a lease holder keeps with its lease (small: a few hundred bytes). */
+export type LeaseData = null | boolean | number | string | readonly LeaseData[] | { readonly [key: string]: LeaseData };
+
+/** A lease as its holder got it: who holds `key`, until when, and the data kept with it. */
+export interface Lease {
+  readonly key: string;
+  readonly holder: string;
+  /** When it lapses unless renewed, in epoch milliseconds of the clock the driver uses (see docs/stores.md). */
+  readonly expiresAt: number;
+  /** The last data written with the lease (by this holder or a former one); undefined when none was. */
+  readonly data?: LeaseData;
+}
+
+/**
+ * Leases elect one holder per key among engines that share a store (a `leader: true`
+ * schedule). The record outlives its holders: a new holder sees the data the last one wrote.
+ */
+export interface LeaseStore {
+  /**
+   * Takes or renews the lease on `key` for `ttlMs` when it is free, expired, or already held by
+   * `holder`, atomically (of concurrent callers on any engine, exactly one gets a free lease);
+   * writes `data` with it when given, else keeps the stored data. Resolves to the lease, or to
+   * null when another holder has it and it has not expired.
+   */
+  acquireLease(key: string, holder: string, ttlMs: number, data?: LeaseData): Promise<Lease | null>;
+  /**
+   * Gives the lease up if `holder` has it, so another may take it at once; the data stays.
+   * Resolves to true when it was held by `holder`.
+   */
+  releaseLease(key: string, holder: string): Promise<boolean>;
+}
+
 /**
  * Where specs live. Every driver passes the conformance suite in test/conformance/. Each write
  * call is one transaction: all of its specs are written or none (a failure names the spec and
@@ -54,7 +86,7 @@ export interface ChangeStream extends AsyncIterable<ChangeEvent> {
  * ids, fill `namespace` with `default`, and keep `revision` (1 on insert, +1 on update). Stores
  * do not validate kinds: callers validate with the Scheme first.
  */
-export interface SpecStore {
+export interface SpecStore extends LeaseStore {
   /** The URL the store was opened with, credentials removed. */
   readonly url: string;
   /** Specs matching the filter, in id order (UUIDv7: creation order). */

@@ -6,6 +6,7 @@ import type { ConformanceOptions } from './conformance-options.ts';
 import { describeFeedGuarantees } from './feed.conformance.ts';
 import { describeFindAndDelete } from './find-delete.conformance.ts';
 import { describeInsert } from './insert.conformance.ts';
+import { describeLeases } from './lease.conformance.ts';
 import { describeUpdateAndUpsert } from './update-upsert.conformance.ts';
 import { describeWatch } from './watch.conformance.ts';
 
@@ -33,5 +34,6 @@ export function describeSpecStore(driverName: string, open: () => Promise<SpecSt
     describeWatch(context);
     describeFeedGuarantees(context, options);
     describeConcurrentWriters(context);
+    describeLeases(context);
   });
 }

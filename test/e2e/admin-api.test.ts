@@ -217,6 +217,8 @@ describe('the shipped admin API on an in-process Runtime', () => {
       update: (specs) => store.update(specs),
       upsert: (specs) => store.upsert(specs),
       delete: (filter) => store.delete(filter),
+      acquireLease: (key, holder, ttlMs, data) => store.acquireLease(key, holder, ttlMs, data),
+      releaseLease: (key, holder) => store.releaseLease(key, holder),
       watch: (filter, options) => store.watch(filter, options),
       close: () => store.close(),
     };

@@ -1,8 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDefaultLanguages, Runtime, Scheme, SqliteStore } from '../../src/index.ts';
+import type { ScheduleNode } from '../../codecs/system/schedule/schedule-node.ts';
+import { coreKinds } from '../../schemes/core.ts';
 import { tempDir, weft } from '../harness/cli.ts';
 import { exampleSpecs, runExample } from './run-example.ts';
 
@@ -64,4 +68,50 @@ describe('examples/sql-sqlite.yaml', () => {
     const invoked = await weft(['invoke', 'list-notes'], { env, cwd: dir.path });
     expect(JSON.parse(invoked.stdout)).toHaveLength(2);
   });
+});
+
+describe('examples/leader-schedule.yaml', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('writes each beat once from two engines on one store, and goes on when the leader stops', async () => {
+    mkdirSync(join(dir.path, '.weft'));
+    const database = join(dir.path, '.weft', 'beats.db');
+    // Every second instead of every 10 s, so the test is short; the database in the temp dir.
+    const specs = exampleSpecs('leader-schedule.yaml', (spec) => {
+      if (spec.kind === 'sql') return { ...spec, source: database };
+      return spec.kind === 'schedule' ? { ...spec, cron: '* * * * * *', lease: '2s' } : spec;
+    });
+    const env = { WEFT_STORE: `sqlite://${join(dir.path, '.weft', 'weft.db')}` };
+    writeFileSync(join(dir.path, 'leader-schedule.yaml'), stringify(specs));
+    expect((await weft(['apply', '-f', 'leader-schedule.yaml'], { env, cwd: dir.path })).code).toBe(0);
+    const created = await weft(['invoke', 'beats-db', '--data', '"CREATE TABLE IF NOT EXISTS beats (scheduled TEXT PRIMARY KEY, fired TEXT NOT NULL)"'], { env, cwd: dir.path });
+    expect(created.code, created.stderr).toBe(0);
+    const store = new SqliteStore({ path: join(dir.path, '.weft', 'weft.db') });
+    const engines = [0, 1].map(() => new Runtime({ store, scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages(), closeStore: false, drainTimeoutMs: 2000 }));
+    const beats = new DatabaseSync(database);
+    const count = (): number => (beats.prepare('SELECT count(*) AS n FROM beats').get() as { n: number }).n;
+    try {
+      for (const engine of engines) await engine.start();
+      const schedules = engines.map((engine) => engine.table.byName('heartbeat')!.node as ScheduleNode);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const leader = engines.find((engine) => (engine.table.byName('heartbeat')!.node as ScheduleNode).state === 'leading')!;
+      await leader.close();
+      const before = count();
+      expect(before).toBeGreaterThanOrEqual(2);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      expect(count()).toBeGreaterThan(before);
+      // Closing drains the tick in flight, so the rows and the fired counts agree.
+      for (const engine of engines) await engine.close();
+      const rows = beats.prepare('SELECT scheduled, fired FROM beats ORDER BY scheduled').all() as { scheduled: string; fired: string }[];
+      for (const row of rows) expect(row.scheduled).toMatch(/:\d\d\.000Z$/);
+      // A beat written twice would fail on the primary key: an error reply, counted as failed.
+      expect(schedules.map((schedule) => schedule.counters.failed)).toEqual([0, 0]);
+      expect(schedules.reduce((sum, schedule) => sum + schedule.counters.fired, 0)).toBe(rows.length);
+    } finally {
+      for (const engine of engines) await engine.close();
+      await store.close();
+      beats.close();
+    }
+  }, 20_000);
 });

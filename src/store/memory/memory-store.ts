@@ -2,9 +2,10 @@ import type { StoredSpec } from '../../spec/index.ts';
 import { changeRetention, type ChangeRetention } from '../change-retention.ts';
 import { LoggedSpecStore } from '../logged-spec-store.ts';
 import type { PreparedSpec } from '../prepare-spec.ts';
-import type { SpecFilter } from '../spec-store.ts';
+import type { Lease, SpecFilter } from '../spec-store.ts';
 import { writeSpecs, type WriteMode } from '../write-specs.ts';
 import { MemoryChangeLog } from './memory-change-log.ts';
+import { MemoryLeases } from './memory-leases.ts';
 import { MemorySpecs } from './memory-specs.ts';
 
 /** Options of a MemoryStore: how much change history it keeps for resuming watchers. */
@@ -19,6 +20,7 @@ export class MemoryStore extends LoggedSpecStore {
   readonly url = 'memory://';
   readonly #specs = new MemorySpecs();
   readonly #log: MemoryChangeLog;
+  readonly #leases = new MemoryLeases();
 
   constructor(options: MemoryStoreOptions = {}) {
     const log = new MemoryChangeLog({ retention: changeRetention(options) });
@@ -45,6 +47,14 @@ export class MemoryStore extends LoggedSpecStore {
       this.#log.append('delete', spec);
     }
     return structuredClone(deleted);
+  }
+
+  protected takeLease(key: string, holder: string, ttlMs: number, data: string | undefined): Lease | null {
+    return this.#leases.acquire(key, holder, ttlMs, data);
+  }
+
+  protected dropLease(key: string, holder: string): boolean {
+    return this.#leases.release(key, holder);
   }
 
   protected release(): void {}

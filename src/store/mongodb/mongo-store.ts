@@ -3,11 +3,13 @@ import { WeftError } from '../../errors/index.ts';
 import type { Spec, StoredSpec } from '../../spec/index.ts';
 import type { StoreLogger } from '../postgres/store-logger.ts';
 import { prepareSpec } from '../prepare-spec.ts';
-import type { ChangeStream, SpecFilter, SpecStore, WatchOptions } from '../spec-store.ts';
+import { leaseArguments } from '../lease/lease-arguments.ts';
+import type { ChangeStream, Lease, LeaseData, SpecFilter, SpecStore, WatchOptions } from '../spec-store.ts';
 import type { WriteMode } from '../write-specs.ts';
 import { assertStorable } from './assert-storable.ts';
 import { connectMongo, type MongoConnection } from './connect-mongo.ts';
 import { DriverChangeSource } from './driver-change-source.ts';
+import { MongoLeases, type LeaseDocument } from './mongo-leases.ts';
 import { MongoSpecs } from './mongo-specs.ts';
 import { ResumingChangeStream, type ReconnectBackoff } from './resuming-change-stream.ts';
 
@@ -41,6 +43,7 @@ export interface MongoStoreOptions {
 export class MongoStore implements SpecStore {
   readonly url: string;
   readonly #specs: MongoSpecs;
+  readonly #leases: MongoLeases;
   readonly #options: MongoStoreOptions;
   readonly #connection: MongoConnection;
   readonly #streams = new Set<ResumingChangeStream>();
@@ -51,6 +54,8 @@ export class MongoStore implements SpecStore {
     this.#connection = connection;
     this.#options = options;
     this.#specs = new MongoSpecs({ client: connection.client, collection: connection.collection });
+    const collection = connection.client.db(connection.collection.dbName).collection<LeaseDocument>(`${connection.collection.collectionName}_leases`);
+    this.#leases = new MongoLeases({ collection });
   }
 
   /**
@@ -97,6 +102,17 @@ export class MongoStore implements SpecStore {
     });
     this.#streams.add(stream);
     return stream;
+  }
+
+  async acquireLease(key: string, holder: string, ttlMs: number, data?: LeaseData): Promise<Lease | null> {
+    this.#assertOpen();
+    return this.#leases.acquire(key, holder, ttlMs, leaseArguments(key, holder, ttlMs, data));
+  }
+
+  async releaseLease(key: string, holder: string): Promise<boolean> {
+    this.#assertOpen();
+    leaseArguments(key, holder);
+    return this.#leases.release(key, holder);
   }
 
   /**

@@ -10,6 +10,8 @@ export interface PostgresNames {
   readonly specs: string;
   /** The change log table (`<table>_changes`). */
   readonly changes: string;
+  /** The leases table (`<table>_leases`). */
+  readonly leases: string;
   /** The one-row table of the schema version, log head and pruning point (`<table>_meta`). */
   readonly meta: string;
   /** The trigger function that NOTIFYs after each insert into the change log. */
@@ -33,6 +35,7 @@ export function postgresNames(schema: string, table: string): PostgresNames {
     specs: qualified(table),
     changes: qualified(`${table}_changes`),
     meta: qualified(`${table}_meta`),
+    leases: qualified(`${table}_leases`),
     notifyFunction: qualified(`${table}_notify`),
     prefix: table,
     channel,

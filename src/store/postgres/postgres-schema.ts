@@ -4,8 +4,8 @@ import type { PostgresNames } from './postgres-names.ts';
 import type { Queryable } from './queryable.ts';
 import { transaction } from './transaction.ts';
 
-/** The version of the tables below, kept in the meta table. */
-export const SCHEMA_VERSION = 1;
+/** The version of the tables below, kept in the meta table (2 added the leases table; version-1 tables are upgraded in place). */
+export const SCHEMA_VERSION = 2;
 
 /**
  * The tables of one store. Specs are JSONB documents with their identity in columns: the
@@ -16,7 +16,7 @@ export const SCHEMA_VERSION = 1;
  * with the highest seq as payload.
  */
 function tables(names: PostgresNames): string {
-  const { specs, changes, meta, notifyFunction, prefix, channel } = names;
+  const { specs, changes, meta, leases, notifyFunction, prefix, channel } = names;
   return `
 CREATE TABLE IF NOT EXISTS ${specs} (
   id text COLLATE "C" PRIMARY KEY,
@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS ${meta} (
   pruned_through bigint NOT NULL
 );
 INSERT INTO ${meta} (version, head, pruned_through) VALUES (${SCHEMA_VERSION}, 0, 0) ON CONFLICT DO NOTHING;
+UPDATE ${meta} SET version = ${SCHEMA_VERSION} WHERE version < ${SCHEMA_VERSION};
+CREATE TABLE IF NOT EXISTS ${leases} (
+  key text COLLATE "C" PRIMARY KEY,
+  holder text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  data jsonb
+);
 CREATE OR REPLACE FUNCTION ${notifyFunction}() RETURNS trigger LANGUAGE plpgsql AS $weft$
 BEGIN
   PERFORM pg_notify('${channel}', (SELECT max(seq) FROM added)::text);

@@ -3,12 +3,14 @@ import { WeftError } from '../../errors/index.ts';
 import type { Spec, StoredSpec } from '../../spec/index.ts';
 import { changeRetention } from '../change-retention.ts';
 import { prepareSpec } from '../prepare-spec.ts';
-import type { ChangeStream, SpecFilter, SpecStore, WatchOptions } from '../spec-store.ts';
+import { leaseArguments } from '../lease/lease-arguments.ts';
+import type { ChangeStream, Lease, LeaseData, SpecFilter, SpecStore, WatchOptions } from '../spec-store.ts';
 import { writeSpecs, type WriteMode } from '../write-specs.ts';
 import { assertStorable } from './assert-storable.ts';
 import { storeError } from './pg-error.ts';
 import { PostgresChangeFeed } from './postgres-change-feed.ts';
 import { PostgresChangeLog } from './postgres-change-log.ts';
+import { PostgresLeases } from './postgres-leases.ts';
 import { PostgresListener } from './postgres-listener.ts';
 import { postgresNames } from './postgres-names.ts';
 import { ensureSchema } from './postgres-schema.ts';
@@ -26,6 +28,7 @@ interface Parts {
   readonly log: PostgresChangeLog;
   readonly listener: PostgresListener;
   readonly feed: PostgresChangeFeed;
+  readonly leases: PostgresLeases;
 }
 
 /**
@@ -42,6 +45,7 @@ export class PostgresStore implements SpecStore {
   readonly #log: PostgresChangeLog;
   readonly #listener: PostgresListener;
   readonly #feed: PostgresChangeFeed;
+  readonly #leases: PostgresLeases;
   #closing: Promise<void> | undefined;
 
   private constructor(parts: Parts) {
@@ -51,6 +55,7 @@ export class PostgresStore implements SpecStore {
     this.#log = parts.log;
     this.#listener = parts.listener;
     this.#feed = parts.feed;
+    this.#leases = parts.leases;
   }
 
   /**
@@ -97,7 +102,7 @@ export class PostgresStore implements SpecStore {
       onListening: () => void feed.wake(),
     });
     const feed = new PostgresChangeFeed({ db: pool, log, listener, logger, url: location.redacted });
-    return new PostgresStore({ url: location.redacted, pool, specs: new PostgresSpecs({ names }), log, listener, feed });
+    return new PostgresStore({ url: location.redacted, pool, specs: new PostgresSpecs({ names }), log, listener, feed, leases: new PostgresLeases({ names }) });
   }
 
   async find(filter: SpecFilter = {}): Promise<StoredSpec[]> {
@@ -137,6 +142,26 @@ export class PostgresStore implements SpecStore {
   watch(filter: SpecFilter = {}, options: WatchOptions = {}): ChangeStream {
     this.#assertOpen();
     return this.#feed.watch(filter, options);
+  }
+
+  async acquireLease(key: string, holder: string, ttlMs: number, data?: LeaseData): Promise<Lease | null> {
+    this.#assertOpen();
+    const text = leaseArguments(key, holder, ttlMs, data);
+    try {
+      return await this.#leases.acquire(this.#pool, key, holder, ttlMs, text);
+    } catch (thrown) {
+      throw storeError(thrown);
+    }
+  }
+
+  async releaseLease(key: string, holder: string): Promise<boolean> {
+    this.#assertOpen();
+    leaseArguments(key, holder);
+    try {
+      return await this.#leases.release(this.#pool, key, holder);
+    } catch (thrown) {
+      throw storeError(thrown);
+    }
   }
 
   /** Ends the streams, the LISTEN connection and the pool (idempotent; a write in flight finishes first). */

@@ -2,8 +2,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { WeftError } from '../../errors/index.ts';
 import { transaction } from './transaction.ts';
 
-/** The version of the tables below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 1;
+/** The version of the tables below, kept in `PRAGMA user_version` (2 added weft_leases; a version-1 file is upgraded in place). */
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS weft_specs (
@@ -27,6 +27,12 @@ CREATE TABLE IF NOT EXISTS weft_changes (
 CREATE INDEX IF NOT EXISTS weft_changes_namespace ON weft_changes (namespace, seq);
 CREATE TABLE IF NOT EXISTS weft_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO weft_meta (key, value) VALUES ('pruned_through', 0);
+CREATE TABLE IF NOT EXISTS weft_leases (
+  key TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  data TEXT
+);
 `;
 
 /**

@@ -5,10 +5,11 @@ import type { StoredSpec } from '../../spec/index.ts';
 import { changeRetention, type ChangeRetention } from '../change-retention.ts';
 import { LoggedSpecStore } from '../logged-spec-store.ts';
 import type { PreparedSpec } from '../prepare-spec.ts';
-import type { SpecFilter } from '../spec-store.ts';
+import type { Lease, SpecFilter } from '../spec-store.ts';
 import { writeSpecs, type WriteMode } from '../write-specs.ts';
 import { openDatabase } from './open-database.ts';
 import { SqliteChangeLog } from './sqlite-change-log.ts';
+import { SqliteLeases } from './sqlite-leases.ts';
 import { SqliteSpecs } from './sqlite-specs.ts';
 import { isBusy, storeError } from './store-error.ts';
 import { transaction } from './transaction.ts';
@@ -39,6 +40,7 @@ export class SqliteStore extends LoggedSpecStore {
   readonly #db: DatabaseSync;
   readonly #specs: SqliteSpecs;
   readonly #log: SqliteChangeLog;
+  readonly #leases: SqliteLeases;
   readonly #dataVersion: StatementSync;
   readonly #pollIntervalMs: number;
   #lastVersion = -1;
@@ -48,9 +50,9 @@ export class SqliteStore extends LoggedSpecStore {
   constructor(options: SqliteStoreOptions) {
     const path = options.path === ':memory:' ? options.path : resolve(options.cwd ?? process.cwd(), options.path);
     const db = openDatabase(path, options.busyTimeoutMs ?? 5000);
-    let prepared: { log: SqliteChangeLog; specs: SqliteSpecs; dataVersion: StatementSync };
+    let prepared: { log: SqliteChangeLog; specs: SqliteSpecs; leases: SqliteLeases; dataVersion: StatementSync };
     try {
-      prepared = { log: new SqliteChangeLog({ db, retention: changeRetention(options) }), specs: new SqliteSpecs({ db }), dataVersion: db.prepare('PRAGMA data_version') };
+      prepared = { log: new SqliteChangeLog({ db, retention: changeRetention(options) }), specs: new SqliteSpecs({ db }), leases: new SqliteLeases({ db }), dataVersion: db.prepare('PRAGMA data_version') };
     } catch (thrown) {
       db.close();
       throw storeError(thrown);
@@ -59,6 +61,7 @@ export class SqliteStore extends LoggedSpecStore {
     this.#db = db;
     this.#log = prepared.log;
     this.#specs = prepared.specs;
+    this.#leases = prepared.leases;
     this.#dataVersion = prepared.dataVersion;
     this.url = options.url ?? `sqlite://${options.path}`;
     this.#pollIntervalMs = options.pollIntervalMs ?? 10;
@@ -88,6 +91,14 @@ export class SqliteStore extends LoggedSpecStore {
       if (deleted.length > 0) this.#log.prune(now);
       return deleted;
     });
+  }
+
+  protected takeLease(key: string, holder: string, ttlMs: number, data: string | undefined): Lease | null {
+    return this.#leases.acquire(key, holder, ttlMs, data);
+  }
+
+  protected dropLease(key: string, holder: string): boolean {
+    return this.#leases.release(key, holder);
   }
 
   protected release(): void {

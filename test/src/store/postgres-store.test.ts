@@ -82,7 +82,7 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
     await opened[0]!.insert([{ kind: 'k', name: 'a' }]);
     expect((await opened[4]!.find()).map((spec) => spec.name)).toEqual(['a']);
     const tables = await scratch!.query<{ name: string }>('SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2 ORDER BY 1', [scratch!.name, `${table}%`]);
-    expect(tables.rows.map((row) => row.name)).toEqual([table, `${table}_changes`, `${table}_meta`]);
+    expect(tables.rows.map((row) => row.name)).toEqual([table, `${table}_changes`, `${table}_leases`, `${table}_meta`]);
   });
 
   it('keeps stores on different tables of one schema apart, specs and events', async () => {
@@ -96,6 +96,16 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
     expect(await second.find()).toEqual([mine]);
     expect(await reader.next()).toMatchObject({ op: 'insert', id: mine!.id });
     expect(await reader.quiet(200)).toEqual([]);
+  });
+
+  it('upgrades version-1 tables (no leases table) in place, keeping the specs', async () => {
+    const first = await open({ table: 'old_specs' });
+    const [kept] = await first.insert([{ kind: 'k', name: 'kept' }]);
+    await scratch!.query(`DROP TABLE "${scratch!.name}"."old_specs_leases"; UPDATE "${scratch!.name}"."old_specs_meta" SET version = 1`);
+    const upgraded = await open({ table: 'old_specs' });
+    expect(await upgraded.find()).toEqual([kept]);
+    expect(await upgraded.acquireLease('k', 'me', 1000, { n: 1 })).toMatchObject({ holder: 'me', data: { n: 1 } });
+    expect((await scratch!.query(`SELECT version FROM "${scratch!.name}"."old_specs_meta"`)).rows).toEqual([{ version: 2 }]);
   });
 
   it('refuses tables of a newer schema version with ERR_STORE_UNAVAILABLE', async () => {

@@ -86,6 +86,25 @@ describe('SqliteStore', () => {
     expect(await store.insert([{ kind: 'k' }])).toHaveLength(1);
   });
 
+  it('upgrades a version-1 file (no weft_leases) in place, keeping its specs', async () => {
+    const first = open();
+    const [kept] = await first.insert([{ kind: 'k', name: 'kept' }]);
+    await first.close();
+    const db = new DatabaseSync(path);
+    db.exec('DROP TABLE weft_leases; PRAGMA user_version = 1');
+    db.close();
+    const upgraded = open();
+    try {
+      expect(await upgraded.find()).toEqual([kept]);
+      expect(await upgraded.acquireLease('k', 'me', 1000, { n: 1 })).toMatchObject({ holder: 'me', data: { n: 1 } });
+    } finally {
+      await upgraded.close();
+    }
+    const check = new DatabaseSync(path);
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+    check.close();
+  });
+
   it('refuses a file whose schema is newer than this weft with ERR_STORE_UNAVAILABLE', () => {
     const db = new DatabaseSync(path);
     db.exec('PRAGMA user_version = 99');
