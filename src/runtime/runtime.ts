@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   readonly drainTimeoutMs?: number;
   /** The longest a root process (a request, a message, a tick) may run; 0 for no limit (default 5 minutes). */
   readonly processTimeoutMs?: number;
+  /** The longest a node's `init` lifecycle port may take to answer before its load fails (default 30 s). */
+  readonly initTimeoutMs?: number;
   /** Whether `close` also closes the store (default true). */
   readonly closeStore?: boolean;
   readonly onEvent?: (event: LoaderEvent) => void;
@@ -66,6 +68,8 @@ export class Runtime {
       drained: () => this.processes.checkpoint(),
       retireTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
       whyMissing: (location) => this.loader.failureReason(location),
+      spawn: () => this.processes.spawn(),
+      initTimeoutMs: options.initTimeoutMs,
     });
     const context = createCodecContext({
       namespace: this.namespace,

@@ -65,3 +65,33 @@ describe('examples/sql-sqlite.yaml', () => {
     expect(JSON.parse(invoked.stdout)).toHaveLength(2);
   });
 });
+
+describe('examples/hello-init.yaml', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('creates its table and greets once per load through init ports, before the listener serves', async () => {
+    const database = join(dir.path, 'greetings.db');
+    const specs = exampleSpecs('hello-init.yaml', (spec) => (spec.kind === 'sql' ? { ...spec, source: database } : spec));
+    const list = async (url: string) => (await fetch(`${url}/greetings`, { signal: AbortSignal.timeout(5000) })).json();
+    const first = await runExample(specs);
+    try {
+      expect(await list(first.url)).toEqual([{ id: 1, text: 'hello, world', node: 'listener', revision: 1 }]);
+      // Requests do not run init again.
+      expect(await list(first.url)).toHaveLength(1);
+    } finally {
+      await first.close();
+    }
+    const second = await runExample(specs);
+    try {
+      expect(await list(second.url)).toEqual([
+        { id: 1, text: 'hello, world', node: 'listener', revision: 1 },
+        { id: 2, text: 'hello, world', node: 'listener', revision: 1 },
+      ]);
+    } finally {
+      await second.close();
+    }
+    const checked = await weft(['validate', '-f', new URL('../../examples/hello-init.yaml', import.meta.url).pathname], { cwd: dir.path });
+    expect(checked.code, checked.stderr).toBe(0);
+  });
+});
