@@ -3,7 +3,7 @@ import { LanguageRegistry } from '../language/index.ts';
 import { Loader, type LoaderEvent } from '../loader/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
-import { createCodecContext, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
+import { createCodecContext, SpecChanges, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
@@ -51,6 +51,8 @@ export class Runtime {
   readonly processes: ProcessGroup;
   readonly table: SymbolTable;
   readonly loader: Loader;
+  /** The namespace's spec changes, published by the loader once loaded (the `signal` kind's feed). */
+  readonly specChanges = new SpecChanges();
   readonly #options: RuntimeOptions;
   readonly #logger: Logger;
   #state: RuntimeState = 'idle';
@@ -79,6 +81,7 @@ export class Runtime {
       logger: this.#logger,
       syscalls: options.syscalls,
       network: options.network,
+      specChanges: this.specChanges,
       node: (name) => {
         const symbol = this.table.byName(name);
         return symbol?.state === 'active' ? symbol.node : undefined;
@@ -92,6 +95,7 @@ export class Runtime {
       context,
       logger: this.#logger,
       onEvent: options.onEvent,
+      onChanges: (changes) => this.specChanges.publish(changes),
     });
   }
 

@@ -6,6 +6,7 @@ import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { CodecContext } from './kind.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Scheme } from './scheme.ts';
+import { SpecChanges } from './spec-changes.ts';
 import type { Syscall, SyscallTable } from './syscall.ts';
 
 /** What a codec context is made of; everything but the scheme and languages has a default. */
@@ -19,6 +20,8 @@ export interface CodecContextOptions {
   readonly network?: NetworkPolicy;
   /** Finds a loaded node of the namespace by name (the runtime's symbol table); default: none. */
   readonly node?: (name: string) => Node | undefined;
+  /** The namespace's spec change feed (the runtime's, published by its loader); default: one nothing publishes to. */
+  readonly specChanges?: SpecChanges;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     syscalls,
     network: options.network,
     node: options.node ?? (() => undefined),
+    specChanges: options.specChanges ?? new SpecChanges(),
     compile: (spec) => options.scheme.compile(spec, context),
   };
   for (const kind of options.scheme.kinds) {

@@ -6,3 +6,4 @@ export { commonProperties, PortLocationSchema } from './common-schema.ts';
 export type { Syscall, SyscallTable } from './syscall.ts';
 export { createCodecContext, type CodecContextOptions } from './codec-context.ts';
 export type { NetworkPolicy } from './network-policy.ts';
+export { SpecChanges, type SpecChange, type SpecChangeListener } from './spec-changes.ts';

@@ -6,6 +6,7 @@ import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Problem } from './problem.ts';
+import type { SpecChanges } from './spec-changes.ts';
 import type { Syscall, SyscallTable } from './syscall.ts';
 
 /** What a codec gets besides the spec: the runtime's services, never globals. */
@@ -30,6 +31,8 @@ export interface CodecContext {
    * nodes). Call it per use, never at compile time: the answer changes as specs reload.
    */
   readonly node: (name: string) => Node | undefined;
+  /** The spec change feed of the namespace (the `signal` kind); subscribe in `activate`, unsubscribe in `deactivate`/`close`. */
+  readonly specChanges: SpecChanges;
 }
 
 /**
