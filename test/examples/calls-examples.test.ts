@@ -95,3 +95,34 @@ describe('examples/hello-init.yaml', () => {
     expect(checked.code, checked.stderr).toBe(0);
   });
 });
+
+describe('examples/spec-watch.yaml', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('records every spec change the engine loads, and lists them over HTTP', async () => {
+    const database = join(dir.path, 'audit.db');
+    const specs = exampleSpecs('spec-watch.yaml', (spec) => (spec.kind === 'sql' ? { ...spec, source: database } : spec));
+    const running = await runExample(specs);
+    try {
+      const list = async () => (await fetch(`${running.url}/changes`, { signal: AbortSignal.timeout(5000) })).json() as Promise<unknown[]>;
+      expect(await list()).toEqual([]);
+      const store = running.store;
+      const [pong] = await store.insert([{ kind: 'snippet', name: 'pong', language: 'text', code: 'pong' }]);
+      await store.update([{ ...pong!, code: 'PONG' }]);
+      await store.delete({ name: 'pong' });
+      let rows: unknown[] = [];
+      for (let tries = 0; tries < 200 && rows.length < 3; tries++) {
+        rows = await list();
+        if (rows.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(rows).toEqual([
+        { id: 1, op: 'insert', name: 'pong', kind: 'snippet', revision: 1 },
+        { id: 2, op: 'update', name: 'pong', kind: 'snippet', revision: 2 },
+        { id: 3, op: 'delete', name: 'pong', kind: 'snippet', revision: 2 },
+      ]);
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -122,6 +122,32 @@ describe('signal', () => {
     }
   });
 
+  it('fans a spec change out, through a session, to every long-lived process holding one', async () => {
+    const seen: Seen[] = [];
+    const store = new MemoryStore();
+    const { runtime } = await start(store, seen, [
+      { kind: 'signal', name: 'watch', topic: 'specs', links: { out: [{ name: 'watchers', port: 'in' }] } },
+      { kind: 'session', name: 'watchers', links: { out: [{ name: 'seen', port: 'in' }] } },
+      { kind: 'collect', name: 'seen' },
+    ]);
+    // Held open as websocket connections would be; each stores who it is, as at connect.
+    const connections = ['ada', 'grace'].map((who) => {
+      const connection = runtime.processes.spawn({ unbounded: true });
+      runtime.table.byName('watchers')!.node.in('io')!.handle(connection, new Packet(who));
+      return connection;
+    });
+    await store.insert([{ kind: 'nop', name: 'news' }]);
+    await until(() => seen.length === 2);
+    const got = seen.map((entry) => entry.payload as unknown as [string, { op: string; spec: Spec }]);
+    expect(got.map(([who, change]) => `${who} ${change.op} ${change.spec.name}`)).toEqual(['ada insert news', 'grace insert news']);
+    expect(seen.map((entry) => entry.process.parent)).toEqual(connections);
+    await connections[0]!.exit();
+    await store.delete({ name: 'news' });
+    await until(() => seen.length === 3);
+    expect((seen[2]!.payload as unknown as [string, { op: string }])[0]).toBe('grace');
+    await connections[1]!.exit();
+  });
+
   it('refuses a topic other than specs, naming the field', () => {
     const scheme = new Scheme({ kinds: coreKinds });
     expect(scheme.validate({ kind: 'signal', topic: 'specs' })).toEqual([]);
