@@ -122,7 +122,15 @@ export class SymbolTable {
       const relink = new Set<NodeSymbol>();
       for (const symbol of this.#index.values()) {
         if (symbol.state !== 'failed') continue;
-        if (await this.#activate(symbol)) this.#index.dependentsOf(symbol, relink);
+        const before = symbol.error;
+        if (await this.#activate(symbol, false)) {
+          this.#index.dependentsOf(symbol, relink);
+          continue;
+        }
+        // Logged again only when the failure changed (a failing init retried with backoff says so once).
+        const fields = { node: label(symbol), err: symbol.error };
+        if (codeOf(before) !== codeOf(symbol.error) || before?.message !== symbol.error?.message) this.#logger.error(fields, 'node failed to activate');
+        else this.#logger.debug(fields, 'node failed to activate');
       }
       for (const symbol of relink) this.#link(symbol);
     });
@@ -345,6 +353,10 @@ export class SymbolTable {
     this.#queue = result.catch(() => undefined);
     return result;
   }
+}
+
+function codeOf(error: Error | undefined): unknown {
+  return (error as { code?: unknown } | undefined)?.code;
 }
 
 function label(symbol: NodeSymbol): string {

@@ -94,7 +94,7 @@ describe('the init lifecycle port', () => {
   });
 
   it('does not load a node whose init answers an error: links to it answer 503 with the init error, logged as ERR_INIT_FAILED', async () => {
-    const { logger, runtime } = await start([
+    const { logger, runtime, seen } = await start([
       { kind: 'snippet', name: 'caller', language: 'text', code: 'x', links: { out: [{ name: 'a', port: 'in' }] } },
       p('a', { links: { init: [{ name: 'broken', port: 'in' }] } }),
       { kind: 'record', name: 'broken', tag: 'broken', fail: true },
@@ -109,6 +109,11 @@ describe('the init lifecycle port', () => {
     expect(line?.level).toBe('error');
     expect(line?.fields.node).toBe('a');
     expect(runtime.status().find((node) => node.name === 'a')?.error).toMatchObject({ code: 'ERR_INIT_FAILED' });
+    // Retried with backoff (init runs again each time), logged once while the failure stays the same.
+    const tries = () => seen.filter((entry) => entry.tag === 'broken').length;
+    await until(() => tries() >= 3, 5000);
+    const failures = logger.lines.filter((entry) => entry.level === 'error' && (entry.fields.err as WeftError | undefined)?.code === 'ERR_INIT_FAILED');
+    expect(failures).toHaveLength(1);
   });
 
   it('keeps the previous version serving when the init of an update fails, and loads it once init works', async () => {
