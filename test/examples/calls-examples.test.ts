@@ -91,8 +91,14 @@ describe('examples/hello-init.yaml', () => {
     } finally {
       await second.close();
     }
-    const checked = await weft(['validate', '-f', new URL('../../examples/hello-init.yaml', import.meta.url).pathname], { cwd: dir.path });
+    const file = new URL('../../examples/hello-init.yaml', import.meta.url).pathname;
+    const checked = await weft(['validate', '-f', file], { cwd: dir.path });
     expect(checked.code, checked.stderr).toBe(0);
+    const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}` };
+    const planned = await weft(['apply', '--dry-run', '-o', 'json', '-f', file], { env, cwd: dir.path });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('its init runs first (greet)');
+    expect(planned.stdout).toContain('its init runs first (create-table)');
   });
 });
 
