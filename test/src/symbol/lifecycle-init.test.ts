@@ -137,6 +137,15 @@ describe('the init lifecycle port', () => {
     expect(seen.filter((entry) => entry.tag === 'hello').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('loads a node whose init target arrives later, once the retry finds it (links bind late)', async () => {
+    const { store, runtime, seen } = await start([p('a', { links: { init: [{ name: 'later', port: 'in' }] } })]);
+    expect(runtime.table.byName('a')!.state).toBe('failed');
+    expect(runtime.table.byName('a')!.error!.message).toContain('"later" is unavailable');
+    await store.insert([{ kind: 'record', name: 'later', tag: 'later' }]);
+    await until(() => runtime.table.byName('a')!.state === 'active', 5000);
+    expect(seen.map((entry) => (entry.payload as StoredSpec).name)).toEqual(['a']);
+  });
+
   it('fails the load when init does not answer within initTimeoutMs, and ends its process', async () => {
     const { runtime, seen } = await start([
       p('a', { links: { init: [{ name: 'slow', port: 'in' }] } }),
