@@ -54,12 +54,12 @@ export function planNodes(changes: NodeChanges): NodeEffect[] {
   const will = new Graph(changes.after);
   const replaced = new Set<Spec>([...changes.created, ...changes.updated.map((entry) => entry.after)]);
   const effects: NodeEffect[] = [];
-  for (const spec of changes.created) effects.push(effect(spec, 'start', will, `created${will.why(spec)}`, socketOf(spec, 'opened')));
+  for (const spec of changes.created) effects.push(effect(spec, 'start', will, `created${initNote(spec)}${will.why(spec)}`, socketOf(spec, 'opened')));
   for (const { before, after } of changes.updated) {
     const fields = SOCKET_FIELDS[after.kind];
     const kept = fields !== undefined && before.kind === after.kind && sameFields(before, after, fields);
     const note = kept ? `; keeps its socket (${fields.join(', ')} unchanged)` : fields !== undefined ? '; its address changed: the socket is reopened' : '';
-    effects.push(effect(after, 'restart', will, `updated: recompiled, in-flight work ends on the old node${note}${will.why(after)}`, socketOf(after, kept ? 'kept' : 'reopened')));
+    effects.push(effect(after, 'restart', will, `updated: recompiled, in-flight work ends on the old node${note}${initNote(after)}${will.why(after)}`, socketOf(after, kept ? 'kept' : 'reopened')));
   }
   for (const spec of changes.deleted) effects.push({ ...effect(spec, 'stop', will, 'deleted', socketOf(spec, 'closed')), active: false, unavailable: [] });
   for (const spec of changes.after) {
@@ -74,6 +74,12 @@ export function planNodes(changes: NodeChanges): NodeEffect[] {
     }
   }
   return effects;
+}
+
+/** A started or restarted node runs its `init` lifecycle port before it serves (a relink does not). */
+function initNote(spec: Spec): string {
+  const targets = spec.links?.init ?? [];
+  return targets.length === 0 ? '' : `; its init runs first (${targets.map((target) => target.name ?? target.id).join(', ')})`;
 }
 
 function effect(spec: Spec, kind: NodeEffectKind, will: Graph, reason: string, socketEffect?: SocketEffect): NodeEffect {

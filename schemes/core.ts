@@ -23,6 +23,9 @@ import { definition as syscall } from '../codecs/system/syscall.ts';
 import { definition as exec } from '../codecs/system/exec.ts';
 import { definition as schedule } from '../codecs/system/schedule.ts';
 import { definition as sql, rdbDefinition as rdb } from '../codecs/io/sql.ts';
+import { definition as session } from '../codecs/control/session.ts';
+import { definition as cache } from '../codecs/control/cache.ts';
+import { definition as signal } from '../codecs/system/signal.ts';
 import { definition as consumer } from '../codecs/queue/consumer.ts';
 import { definition as publisher } from '../codecs/queue/publisher.ts';
 
@@ -30,5 +33,5 @@ import { definition as publisher } from '../codecs/queue/publisher.ts';
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind, consumer, publisher, schedule, upgrader, gateway, send, websocket,
+  ifKind, switchKind, consumer, publisher, schedule, session, cache, signal, upgrader, gateway, send, websocket,
 ] as const satisfies readonly KindDefinition[];

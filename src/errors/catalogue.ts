@@ -218,6 +218,11 @@ export const catalogue = {
     message: 'the workflow recursed too deep: a cycle of nodes has no exit',
     hint: 'A node links back to itself (directly or through others) and nothing ends the loop; add a condition (if/switch) that leaves the cycle, or use the for kind.',
   },
+  ERR_INIT_FAILED: {
+    category: 'unavailable',
+    message: 'node "{node}" failed to initialise: {reason}',
+    hint: 'The node\'s init port (docs/concepts.md, lifecycle ports) answered an error, threw or did not answer in time, so the node is not loaded: links to it answer 503 and the load is retried with backoff (an update keeps the previous version serving). Fix what init links to, or the spec.',
+  },
   ERR_PROCESS_DEADLINE: {
     category: 'deadline exceeded',
     message: 'the process ran longer than its maximum duration ({ms} ms) and was ended',

@@ -1,6 +1,6 @@
 import { toWeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
-import type { CodecContext, Scheme } from '../scheme/index.ts';
+import type { CodecContext, Scheme, SpecChange } from '../scheme/index.ts';
 import type { Node } from '../node/index.ts';
 import type { PortLocation, StoredSpec } from '../spec/index.ts';
 import type { ChangeEvent, ChangeStream, SpecStore } from '../store/index.ts';
@@ -20,6 +20,19 @@ export interface LoaderOptions {
   readonly logger?: Logger;
   readonly retry?: BackoffOptions;
   readonly onEvent?: (event: LoaderEvent) => void;
+  /** Receives the changes of each write from the feed once they are loaded (not the initial load, not a reload after an outage). */
+  readonly onChanges?: (changes: readonly SpecChange[]) => void;
+}
+
+/** A write's events as spec changes, in order; a delete without its old spec and a `reset` are left out. */
+function changesOf(events: readonly ChangeEvent[], read: ReadonlyMap<string, StoredSpec>): SpecChange[] {
+  const changes: SpecChange[] = [];
+  for (const event of events) {
+    if (event.op === 'reset') continue;
+    const spec = event.spec ?? (event.op === 'delete' ? undefined : read.get(event.id));
+    if (spec !== undefined) changes.push({ op: event.op, spec });
+  }
+  return changes;
 }
 
 /** Batches up to this size log a line per node; larger ones (a cold start) log one line. */
@@ -164,6 +177,7 @@ export class Loader {
       else upserts.push(spec);
     }
     await this.#applyState(upserts, removals);
+    if (this.#options.onChanges !== undefined) this.#options.onChanges(changesOf(events, read));
   }
 
   /** Loads every spec of the namespace and removes symbols whose spec is gone, as one state change. */

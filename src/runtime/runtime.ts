@@ -3,7 +3,7 @@ import { LanguageRegistry } from '../language/index.ts';
 import { Loader, type LoaderEvent } from '../loader/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
-import { createCodecContext, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
+import { createCodecContext, SpecChanges, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   readonly drainTimeoutMs?: number;
   /** The longest a root process (a request, a message, a tick) may run; 0 for no limit (default 5 minutes). */
   readonly processTimeoutMs?: number;
+  /** The longest a node's `init` lifecycle port may take to answer before its load fails (default 30 s). */
+  readonly initTimeoutMs?: number;
   /** Whether `close` also closes the store (default true). */
   readonly closeStore?: boolean;
   readonly onEvent?: (event: LoaderEvent) => void;
@@ -49,6 +51,8 @@ export class Runtime {
   readonly processes: ProcessGroup;
   readonly table: SymbolTable;
   readonly loader: Loader;
+  /** The namespace's spec changes, published by the loader once loaded (the `signal` kind's feed). */
+  readonly specChanges = new SpecChanges();
   readonly #options: RuntimeOptions;
   readonly #logger: Logger;
   #state: RuntimeState = 'idle';
@@ -66,6 +70,8 @@ export class Runtime {
       drained: () => this.processes.checkpoint(),
       retireTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
       whyMissing: (location) => this.loader.failureReason(location),
+      spawn: () => this.processes.spawn(),
+      initTimeoutMs: options.initTimeoutMs,
     });
     const context = createCodecContext({
       namespace: this.namespace,
@@ -76,6 +82,7 @@ export class Runtime {
       syscalls: options.syscalls,
       network: options.network,
       leases: options.store,
+      specChanges: this.specChanges,
       node: (name) => {
         const symbol = this.table.byName(name);
         return symbol?.state === 'active' ? symbol.node : undefined;
@@ -89,6 +96,7 @@ export class Runtime {
       context,
       logger: this.#logger,
       onEvent: options.onEvent,
+      onChanges: (changes) => this.specChanges.publish(changes),
     });
   }
 

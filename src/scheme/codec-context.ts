@@ -7,6 +7,7 @@ import type { CodecContext } from './kind.ts';
 import type { LeaseTable } from './lease-table.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Scheme } from './scheme.ts';
+import { SpecChanges } from './spec-changes.ts';
 import type { Syscall, SyscallTable } from './syscall.ts';
 
 /** What a codec context is made of; everything but the scheme and languages has a default. */
@@ -22,6 +23,8 @@ export interface CodecContextOptions {
   readonly node?: (name: string) => Node | undefined;
   /** The leases of the runtime's store (see CodecContext.leases); default: none. */
   readonly leases?: LeaseTable;
+  /** The namespace's spec change feed (the runtime's, published by its loader); default: one nothing publishes to. */
+  readonly specChanges?: SpecChanges;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     network: options.network,
     node: options.node ?? (() => undefined),
     leases: options.leases,
+    specChanges: options.specChanges ?? new SpecChanges(),
     compile: (spec) => options.scheme.compile(spec, context),
   };
   for (const kind of options.scheme.kinds) {

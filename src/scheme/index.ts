@@ -7,3 +7,4 @@ export type { Syscall, SyscallTable } from './syscall.ts';
 export { createCodecContext, type CodecContextOptions } from './codec-context.ts';
 export type { NetworkPolicy } from './network-policy.ts';
 export type { LeaseTable } from './lease-table.ts';
+export { SpecChanges, type SpecChange, type SpecChangeListener } from './spec-changes.ts';

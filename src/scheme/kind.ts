@@ -7,6 +7,7 @@ import type { Spec } from '../spec/index.ts';
 import type { LeaseTable } from './lease-table.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Problem } from './problem.ts';
+import type { SpecChanges } from './spec-changes.ts';
 import type { Syscall, SyscallTable } from './syscall.ts';
 
 /** What a codec gets besides the spec: the runtime's services, never globals. */
@@ -36,6 +37,8 @@ export interface CodecContext {
    * the embedder gave none (then only this process takes part in an election).
    */
   readonly leases?: LeaseTable;
+  /** The spec change feed of the namespace (the `signal` kind); subscribe in `activate`, unsubscribe in `deactivate`/`close`. */
+  readonly specChanges: SpecChanges;
 }
 
 /**

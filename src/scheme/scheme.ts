@@ -2,7 +2,7 @@ import { Type, type TObject } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { WeftError } from '../errors/index.ts';
 import type { Node } from '../node/index.ts';
-import { describeSpec, isPortName, specSizeProblems, type Spec } from '../spec/index.ts';
+import { describeSpec, isLifecyclePort, isPortName, specSizeProblems, type Spec } from '../spec/index.ts';
 import { commonProperties } from './common-schema.ts';
 import { declaresPort, type CodecContext, type KindDefinition, type PortDeclaration } from './kind.ts';
 import { pointerToPath, type Problem } from './problem.ts';
@@ -51,7 +51,8 @@ export class Scheme {
 
   /**
    * Every problem of one spec on its own: its size (SPEC_LIMITS, checked first so that an
-   * oversized spec costs no more), kind, fields (at most 100 listed), and the out-ports its links use.
+   * oversized spec costs no more), kind, fields (at most 100 listed), and the out-ports its links use (the kind's own or a
+   * lifecycle port such as `init`, which every kind has).
    */
   validate(spec: Spec): Problem[] {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
@@ -73,7 +74,7 @@ export class Scheme {
     const fieldsValid = problems.length === 0;
     const ports = fieldsValid || typeof compiled.definition.ports !== 'function' ? this.portsOf(spec) : undefined;
     for (const [outName, targets] of Object.entries(spec.links ?? {})) {
-      if (!isPortName(outName) || (ports !== undefined && !declaresPort(ports.out, outName))) {
+      if (!isPortName(outName) || (ports !== undefined && !declaresPort(ports.out, outName) && !isLifecyclePort(outName))) {
         problems.push({ path: `links.${outName}`, code: 'ERR_PORT_UNKNOWN', message: `kind ${spec.kind} has no out-port "${outName}"` });
       }
       targets.forEach((target, index) => {

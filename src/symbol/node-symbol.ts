@@ -1,5 +1,6 @@
 import type { Node } from '../node/index.ts';
-import type { Links, Spec } from '../spec/index.ts';
+import { OutPort } from '../port/index.ts';
+import { isLifecyclePort, type Links, type Spec } from '../spec/index.ts';
 import type { ResolvedLinks } from './resolve-links.ts';
 
 /**
@@ -23,6 +24,10 @@ export class NodeSymbol {
   error: Error | undefined;
   /** The links as last bound to the node's out-ports. */
   resolved: ResolvedLinks | undefined;
+  /** Whether its `init` port has run and answered (it runs once per symbol, i.e. per load of a spec version). */
+  initialized = false;
+  /** The lifecycle out-ports (`init`) the spec links, made on first use; the table writes them, not the node. */
+  #lifecycle: Map<string, OutPort> | undefined;
 
   constructor(spec: IdentifiedSpec, node: Node) {
     this.spec = spec;
@@ -39,6 +44,27 @@ export class NodeSymbol {
 
   get links(): Links | undefined {
     return this.spec.links;
+  }
+
+  /**
+   * The out-port called `name`: the node's own, else a lifecycle port (`init`) that the symbol
+   * holds for the node, so every kind has them without knowing about them.
+   */
+  out(name: string): OutPort | undefined {
+    const own = this.node.out(name);
+    if (own !== undefined || !isLifecyclePort(name)) return own;
+    this.#lifecycle ??= new Map();
+    let port = this.#lifecycle.get(name);
+    if (port === undefined) {
+      port = new OutPort(name);
+      this.#lifecycle.set(name, port);
+    }
+    return port;
+  }
+
+  /** The lifecycle port called `name` when the spec links it (and so it exists), else undefined. */
+  lifecycle(name: string): OutPort | undefined {
+    return this.#lifecycle?.get(name);
   }
 
   /** The symbols its links resolve to (stand-ins for unavailable targets excluded). */

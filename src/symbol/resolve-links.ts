@@ -31,7 +31,7 @@ export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup, whyMissin
   const unavailable: string[] = [];
   for (const [outName, locations] of Object.entries(symbol.spec.links ?? {})) {
     const entry = { targets: [] as InPort[], symbols: [] as NodeSymbol[] };
-    if (symbol.node.out(outName) === undefined) {
+    if (symbol.out(outName) === undefined) {
       unresolved.push(`out-port "${outName}" does not exist`);
       continue;
     }

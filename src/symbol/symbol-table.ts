@@ -1,6 +1,9 @@
-import { toWeftError } from '../errors/index.ts';
+import { toWeftError, WeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
+import { Packet } from '../packet/index.ts';
+import type { OutPort } from '../port/index.ts';
+import { Process } from '../process/index.ts';
 import { LinkIndex } from '../spec/index.ts';
 import { downstreamFirst } from './activation.ts';
 import { NodeSymbol, type IdentifiedSpec } from './node-symbol.ts';
@@ -20,6 +23,10 @@ export interface SymbolTableOptions {
   readonly retireTimeoutMs?: number;
   /** Why a link target is not in the table (the loader knows which specs failed to load). */
   readonly whyMissing?: MissingReason;
+  /** Starts the root process a node's `init` port is written in (the runtime's group); default: a bare Process. */
+  readonly spawn?: () => Process;
+  /** The longest a node's `init` reply is waited for before its load fails (default 30 s). */
+  readonly initTimeoutMs?: number;
 }
 
 /** A batch of changes applied as one state change: nodes to insert or replace, ids to remove. */
@@ -37,6 +44,7 @@ export interface TableResult {
 }
 
 const DEFAULT_RETIRE_TIMEOUT_MS = 10_000;
+const DEFAULT_INIT_TIMEOUT_MS = 30_000;
 
 /**
  * The compiled nodes of one namespace, linked by their specs through a LinkIndex, so a change
@@ -54,6 +62,8 @@ export class SymbolTable {
   readonly #drained: () => Promise<void>;
   readonly #retireTimeoutMs: number;
   readonly #whyMissing: MissingReason | undefined;
+  readonly #spawn: () => Process;
+  readonly #initTimeoutMs: number;
   readonly #index = new LinkIndex<NodeSymbol>();
   readonly #retiring = new Set<Promise<void>>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -64,6 +74,8 @@ export class SymbolTable {
     this.#drained = options.drained ?? (() => Promise.resolve());
     this.#retireTimeoutMs = options.retireTimeoutMs ?? DEFAULT_RETIRE_TIMEOUT_MS;
     this.#whyMissing = options.whyMissing;
+    this.#spawn = options.spawn ?? (() => new Process());
+    this.#initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
   }
 
   get size(): number {
@@ -110,7 +122,15 @@ export class SymbolTable {
       const relink = new Set<NodeSymbol>();
       for (const symbol of this.#index.values()) {
         if (symbol.state !== 'failed') continue;
-        if (await this.#activate(symbol)) this.#index.dependentsOf(symbol, relink);
+        const before = symbol.error;
+        if (await this.#activate(symbol, false)) {
+          this.#index.dependentsOf(symbol, relink);
+          continue;
+        }
+        // Logged again only when the failure changed (a failing init retried with backoff says so once).
+        const fields = { node: label(symbol), err: symbol.error };
+        if (codeOf(before) !== codeOf(symbol.error) || before?.message !== symbol.error?.message) this.#logger.error(fields, 'node failed to activate');
+        else this.#logger.debug(fields, 'node failed to activate');
       }
       for (const symbol of relink) this.#link(symbol);
     });
@@ -212,7 +232,7 @@ export class SymbolTable {
   #link(symbol: NodeSymbol): void {
     const before = symbol.resolved?.unavailable;
     const resolved = resolveLinks(symbol, (location) => this.#index.lookup(location), this.#whyMissing);
-    for (const [outName, entry] of resolved.ports) symbol.node.out(outName)?.setLinks(entry.targets);
+    for (const [outName, entry] of resolved.ports) symbol.out(outName)?.setLinks(entry.targets);
     symbol.problems = resolved.unresolved;
     symbol.resolved = resolved;
     const now = resolved.unavailable;
@@ -235,9 +255,18 @@ export class SymbolTable {
     return targets;
   }
 
-  /** Activates a symbol; false (state `failed`, error kept) when activation throws. */
+  /**
+   * Activates a symbol: its `init` lifecycle port first (once per symbol, i.e. per load of a
+   * spec version), then the node's own `activate`. False (state `failed`, error kept) when
+   * either fails.
+   */
   async #activate(symbol: NodeSymbol, logFailure = true): Promise<boolean> {
     try {
+      if (!symbol.initialized) {
+        const init = symbol.lifecycle('init');
+        if (init !== undefined && init.links.length > 0) await this.#init(symbol, init);
+        symbol.initialized = true;
+      }
       const activating = symbol.node.activate?.();
       if (activating !== undefined) await activating;
       symbol.state = 'active';
@@ -249,6 +278,34 @@ export class SymbolTable {
       if (logFailure) this.#logger.error({ node: label(symbol), err: symbol.error }, 'node failed to activate');
       return false;
     }
+  }
+
+  /**
+   * Sends the node's spec to what its `init` port links to, in a fresh root process, and waits
+   * (at most initTimeoutMs) for the reply; an error reply, a throw or the deadline throws
+   * ERR_INIT_FAILED naming the node, with the cause.
+   */
+  async #init(symbol: NodeSymbol, init: OutPort): Promise<void> {
+    const process = this.#spawn();
+    let timer: NodeJS.Timeout | undefined;
+    let reason: string | undefined;
+    let cause: Error | undefined;
+    try {
+      const reply = init.write(process, new Packet(structuredClone(symbol.spec)));
+      const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#initTimeoutMs, undefined)));
+      const settled = reply instanceof Packet ? reply : await Promise.race([reply, deadline]);
+      if (settled === undefined) reason = `no reply within ${this.#initTimeoutMs} ms`;
+      else if (settled.payload instanceof Error) cause = settled.payload;
+    } catch (thrown) {
+      cause = toWeftError(thrown);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (reason === undefined && cause === undefined) return await process.finish();
+    const error = new WeftError('ERR_INIT_FAILED', { node: label(symbol), reason: reason ?? cause!.message }, cause === undefined ? {} : { cause });
+    // A timed-out init is ended (its waits abort); a failed one ends once its children have.
+    await (reason === undefined ? process.finish(error) : process.exit(error));
+    throw error;
   }
 
   /** One drain checkpoint for a batch, bounded by the retire deadline. */
@@ -296,6 +353,10 @@ export class SymbolTable {
     this.#queue = result.catch(() => undefined);
     return result;
   }
+}
+
+function codeOf(error: Error | undefined): unknown {
+  return (error as { code?: unknown } | undefined)?.code;
 }
 
 function label(symbol: NodeSymbol): string {

@@ -22,6 +22,18 @@ describe('planNodes', () => {
     expect(effects.http).toBeUndefined();
   });
 
+  it('says a created or updated node runs its init first, and a node whose init target changes is only relinked', () => {
+    const hello = stored({ kind: 'snippet', name: 'hello', code: 'hi' });
+    const withInit = stored({ kind: 'nop', name: 'quiet', links: { init: [{ name: 'hello', port: 'in' }] } });
+    const created = byNode(planNodes({ before: [hello], after: [hello, withInit], created: [withInit], updated: [], deleted: [] }));
+    expect(created.quiet).toMatchObject({ effect: 'start', active: true, unavailable: [] });
+    expect(created.quiet!.reason).toContain('its init runs first (hello)');
+    const changedHello = { ...hello, code: 'hello' };
+    const relinked = byNode(planNodes({ before: [hello, withInit], after: [changedHello, withInit], created: [], updated: [{ before: hello, after: changedHello }], deleted: [] }));
+    expect(relinked.quiet).toMatchObject({ effect: 'relink' });
+    expect(relinked.quiet!.reason).not.toContain('init');
+  });
+
   it('says a listener keeps its socket when protocol, host and port are unchanged, and reopens it otherwise', () => {
     const annotated = { ...listener, host: '0.0.0.0', annotations: { a: 'b' } };
     const kept = planNodes({ before, after: [annotated, router, pong], created: [], updated: [{ before: listener, after: annotated }], deleted: [] });

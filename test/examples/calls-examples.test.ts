@@ -115,3 +115,70 @@ describe('examples/leader-schedule.yaml', () => {
     }
   }, 20_000);
 });
+
+describe('examples/hello-init.yaml', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('creates its table and greets once per load through init ports, before the listener serves', async () => {
+    const database = join(dir.path, 'greetings.db');
+    const specs = exampleSpecs('hello-init.yaml', (spec) => (spec.kind === 'sql' ? { ...spec, source: database } : spec));
+    const list = async (url: string) => (await fetch(`${url}/greetings`, { signal: AbortSignal.timeout(5000) })).json();
+    const first = await runExample(specs);
+    try {
+      expect(await list(first.url)).toEqual([{ id: 1, text: 'hello, world', node: 'listener', revision: 1 }]);
+      // Requests do not run init again.
+      expect(await list(first.url)).toHaveLength(1);
+    } finally {
+      await first.close();
+    }
+    const second = await runExample(specs);
+    try {
+      expect(await list(second.url)).toEqual([
+        { id: 1, text: 'hello, world', node: 'listener', revision: 1 },
+        { id: 2, text: 'hello, world', node: 'listener', revision: 1 },
+      ]);
+    } finally {
+      await second.close();
+    }
+    const file = new URL('../../examples/hello-init.yaml', import.meta.url).pathname;
+    const checked = await weft(['validate', '-f', file], { cwd: dir.path });
+    expect(checked.code, checked.stderr).toBe(0);
+    const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}` };
+    const planned = await weft(['apply', '--dry-run', '-o', 'json', '-f', file], { env, cwd: dir.path });
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('its init runs first (greet)');
+    expect(planned.stdout).toContain('its init runs first (create-table)');
+  });
+});
+
+describe('examples/spec-watch.yaml', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('records every spec change the engine loads, and lists them over HTTP', async () => {
+    const database = join(dir.path, 'audit.db');
+    const specs = exampleSpecs('spec-watch.yaml', (spec) => (spec.kind === 'sql' ? { ...spec, source: database } : spec));
+    const running = await runExample(specs);
+    try {
+      const list = async () => (await fetch(`${running.url}/changes`, { signal: AbortSignal.timeout(5000) })).json() as Promise<unknown[]>;
+      expect(await list()).toEqual([]);
+      const store = running.store;
+      const [pong] = await store.insert([{ kind: 'snippet', name: 'pong', language: 'text', code: 'pong' }]);
+      await store.update([{ ...pong!, code: 'PONG' }]);
+      await store.delete({ name: 'pong' });
+      let rows: unknown[] = [];
+      for (let tries = 0; tries < 200 && rows.length < 3; tries++) {
+        rows = await list();
+        if (rows.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(rows).toEqual([
+        { id: 1, op: 'insert', name: 'pong', kind: 'snippet', revision: 1 },
+        { id: 2, op: 'update', name: 'pong', kind: 'snippet', revision: 2 },
+        { id: 3, op: 'delete', name: 'pong', kind: 'snippet', revision: 2 },
+      ]);
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -8,6 +8,8 @@ import { coreKinds } from '../../schemes/core.ts';
 export interface RunningExample {
   readonly runtime: Runtime;
   readonly url: string;
+  /** The memory store the example runs on (write to it to change the running workflow). */
+  readonly store: MemoryStore;
   close(): Promise<void>;
 }
 
@@ -24,5 +26,5 @@ export async function runExample(specs: readonly Spec[]): Promise<RunningExample
   const runtime = new Runtime({ store, scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages(), drainTimeoutMs: 2000 });
   await runtime.start();
   const listener = runtime.table.symbols.find((symbol) => symbol.spec.kind === 'listener')!.node as ListenerNode;
-  return { runtime, url: `http://127.0.0.1:${listener.port}`, close: () => runtime.close() };
+  return { runtime, url: `http://127.0.0.1:${listener.port}`, store, close: () => runtime.close() };
 }
