@@ -76,6 +76,23 @@ describe('upgrader through a real listener', () => {
     expect(wired!.node<UpgraderNode>('ws').runtime.connection(id)).toBeUndefined();
   });
 
+  it('answers in on a closed connection with ERR_WS_CLOSED (from the close event’s process)', async () => {
+    const url = await start();
+    const upgrader = wired!.node<UpgraderNode>('ws');
+    const replies: unknown[] = [];
+    upgrader.outPort.link(new InPort('on-close', (process, packet) => {
+      if ((packet.payload as { type: number }).type !== 8) return Packet.None;
+      const reply = upgrader.inPort.handle(process, new Packet('too late'));
+      replies.push((reply as Packet).payload);
+      return Packet.None;
+    }));
+    const client = await connect(url);
+    client.close();
+    await closed(client);
+    await until(() => replies.length === 1, 2000);
+    expect((replies[0] as { code: string }).code).toBe('ERR_WS_CLOSED');
+  });
+
   it('registers gateway, uniflow’s name, as the same kind', async () => {
     wired = await wire(echoFlow().map((spec) => (spec.kind === 'upgrader' ? { ...spec, kind: 'gateway', protocol: 'websocket' } : spec)));
     const client = await connect(`ws://127.0.0.1:${wired.node<ListenerNode>('http').port}/ws`);
