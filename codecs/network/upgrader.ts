@@ -74,7 +74,7 @@ export class UpgraderNode extends WsNode {
     const takeover = process.data.take(HTTP_TAKEOVER) as HttpTakeover | undefined;
     if (takeover === undefined) return this.#fail(process, new WeftError('ERR_WS_NOT_UPGRADE', { node: this.name }));
     const { request, socket, head } = takeover;
-    const path = pick(packet.payload, 'path') ?? request.url ?? '/';
+    const path = pick(packet.payload, 'path') ?? request.url?.split('?')[0] ?? '/';
     return new Promise<Packet>((resolve) => {
       const refused = (error: Error): void => resolve(this.#fail(process, new WeftError('ERR_WS_HANDSHAKE', { reason: error.message }, { cause: error })));
       if (request.headers.upgrade?.toLowerCase() !== 'websocket' || request.headers['sec-websocket-key'] === undefined) {
@@ -111,9 +111,14 @@ export class UpgraderNode extends WsNode {
   }
 }
 
-function pick(payload: unknown, key: string): never | undefined {
+/** A field of the request map on `io` (a workflow may have reshaped it: absent fields fall back). */
+function pick(payload: unknown, key: 'path'): string | undefined;
+function pick(payload: unknown, key: 'query' | 'header' | 'params'): Readonly<Record<string, unknown>> | undefined;
+function pick(payload: unknown, key: string): unknown {
   if (typeof payload !== 'object' || payload === null) return undefined;
-  return (payload as Record<string, never>)[key];
+  const value = (payload as Record<string, unknown>)[key];
+  if (key === 'path') return typeof value === 'string' ? value : undefined;
+  return typeof value === 'object' && value !== null ? value : undefined;
 }
 
 function validate(spec: UpgraderSpec): Problem[] {
