@@ -144,3 +144,12 @@ describe('upgrader through a real listener', () => {
     expect((await closing).code).toBe(1001);
   });
 });
+
+describe('upgrader cluster', () => {
+  it('does not load when its cluster Redis does not answer: ERR_WS_CLUSTER_UNAVAILABLE', async () => {
+    const started = Date.now();
+    const failure = await wire([{ kind: 'upgrader', name: 'ws', cluster: 'redis://127.0.0.1:1' }]).then(() => undefined, (error: unknown) => error);
+    expect((failure as { code?: string } | undefined)?.code).toBe('ERR_WS_CLUSTER_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(8000);
+  }, 15_000);
+});
