@@ -28,7 +28,7 @@ export interface LoaderOptions {
 function changesOf(events: readonly ChangeEvent[], read: ReadonlyMap<string, StoredSpec>): SpecChange[] {
   const changes: SpecChange[] = [];
   for (const event of events) {
-    if (event.op === 'reset') continue;
+    if (event.op === 'reset' || event.op === 'value') continue;
     const spec = event.spec ?? (event.op === 'delete' ? undefined : read.get(event.id));
     if (spec !== undefined) changes.push({ op: event.op, spec });
   }
