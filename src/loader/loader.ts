@@ -40,6 +40,21 @@ function changesOf(events: readonly ChangeEvent[], read: ReadonlyMap<string, Sto
   return changes;
 }
 
+/** The texts of a secret that must not appear in an error: its strings (and its JSON when it is not one), at least 4 characters long. */
+function secretTexts(data: ValueData): string[] {
+  const texts = typeof data === 'string' ? [data] : [JSON.stringify(data), ...(JSON.stringify(data).match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((quoted) => JSON.parse(quoted) as string)];
+  return texts.filter((text) => text.length >= 4);
+}
+
+/** The error with every secret text in its message (and its causes') replaced by `<secret>`: a compile error may quote the field it refused. */
+function redactSecrets(error: Error, secrets: readonly string[]): Error {
+  if (secrets.length === 0) return error;
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    for (const secret of secrets) if (current.message.includes(secret)) current.message = current.message.replaceAll(secret, '<secret>');
+  }
+  return error;
+}
+
 /** Batches up to this size log a line per node; larger ones (a cold start) log one line. */
 const VERBOSE_BATCH = 20;
 
@@ -247,10 +262,11 @@ export class Loader {
       this.#clearFailure(spec.id);
       return undefined;
     }
+    const secrets: string[] = [];
     try {
-      return await this.#options.scheme.compile(await this.#resolve(spec), this.#options.context);
+      return await this.#options.scheme.compile(await this.#resolve(spec, secrets), this.#options.context);
     } catch (thrown) {
-      this.#fail(spec, toWeftError(thrown));
+      this.#fail(spec, redactSecrets(toWeftError(thrown), secrets));
       return undefined;
     }
   }
@@ -260,14 +276,20 @@ export class Loader {
    * decrypted), remembering which values it references. The stored spec keeps its templates: the
    * symbol table, `weft get` and the specChanges feed never see the resolved data.
    */
-  async #resolve(spec: StoredSpec): Promise<StoredSpec> {
+  async #resolve(spec: StoredSpec, secrets: string[]): Promise<StoredSpec> {
     const names = valueReferences(spec);
     if (names.size === 0) this.#references.delete(spec.id);
     else this.#references.set(spec.id, names);
     const values = new Map<string, ValueData>();
     if (names.size > 0 && this.#vault !== undefined) {
       const store = this.#options.store;
-      if (isValueStore(store)) for (const value of await store.findValues({ namespace: this.#options.namespace, name: [...names] })) values.set(value.name, this.#vault.open(value));
+      if (isValueStore(store)) {
+        for (const value of await store.findValues({ namespace: this.#options.namespace, name: [...names] })) {
+          const data = this.#vault.open(value);
+          values.set(value.name, data);
+          if (value.secret) secrets.push(...secretTexts(data));
+        }
+      }
     }
     const resolved = resolveTemplates(spec, { values, env: this.#options.env ?? process.env });
     return resolved;

@@ -106,4 +106,19 @@ describe('values in specs, end to end over HTTP', () => {
     expect(refused.body).not.toContain('k3yless');
     expect(JSON.stringify(logger.lines)).not.toContain('k3yless');
   });
+
+  it('a compile error quoting a secret shows <secret> instead, in the failure, the 503 body and the logs', async () => {
+    const store = new MemoryStore();
+    const keyring = secretKeyring(masterKey(randomBytes(32).toString('base64'), 'test'));
+    await new ValueVault({ store, keyring }).set([{ name: 'expr', data: 'l3aked_s3cret', secret: true }]);
+    const logger = capturingLogger();
+    const specs = workflow('unused');
+    specs[2] = { kind: 'snippet', name: 'greet', language: '{{ values.expr }}', code: 'self' };
+    const { get, events } = await start(store, specs, { keyring, logger });
+    const failed = events.find((event) => event.type === 'failed') as { error: Error } | undefined;
+    expect(failed?.error.message).toContain('<secret>');
+    const refused = await get('/greet');
+    expect(refused.status).toBe(503);
+    expect(refused.body + JSON.stringify(logger.lines) + failed!.error.message).not.toContain('l3aked');
+  });
 });
