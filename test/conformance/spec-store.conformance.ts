@@ -36,6 +36,6 @@ export function describeSpecStore(driverName: string, open: () => Promise<SpecSt
     describeFeedGuarantees(context, options);
     describeConcurrentWriters(context);
     describeLeases(context);
-    if (options.values !== false) describeValues(context);
+    describeValues(context, options);
   });
 }
