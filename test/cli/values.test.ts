@@ -57,4 +57,19 @@ describe('weft values', () => {
     expect(JSON.parse((await weft(['values', 'get', '--reveal', '-o', 'json', '--store', store], { env: { WEFT_SECRET_KEY_FILE: keyFile } })).stdout)).toMatchObject([{ data: 'hunter2' }]);
     expect((await weft(['values', 'get', '--reveal', '--store', store], { env: { WEFT_SECRET_KEY: oldKey } })).stderr).toContain('ERR_SECRET_UNREADABLE');
   });
+
+  it('weft get shows a spec that uses a secret with its template, never the secret (table, json, yaml)', async () => {
+    const env = { WEFT_SECRET_KEY: key() };
+    await weft(['values', 'set', 'token', 'hunter2-in-spec', '--secret', '--store', store], { env });
+    const file = join(dir.path, 'spec.yaml');
+    writeFileSync(file, 'kind: snippet\nname: greet\nlanguage: text\ncode: "Bearer {{ values.token }}"\n');
+    expect((await weft(['apply', '-f', file, '--store', store], { env })).code).toBe(0);
+    for (const output of ['table', 'json', 'yaml']) {
+      const shown = await weft(['get', '-o', output, '--store', store], { env });
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain('greet');
+      expect(shown.stdout).not.toContain('hunter2');
+      if (output !== 'table') expect(shown.stdout).toContain('{{ values.token }}');
+    }
+  });
 });
