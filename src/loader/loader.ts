@@ -215,7 +215,8 @@ export class Loader {
     const specs = await this.#options.store.find({ namespace: this.#options.namespace });
     const ids = new Set(specs.map((spec) => spec.id));
     const removals = this.#options.table.symbols.filter((symbol) => !ids.has(symbol.id)).map((symbol) => ({ id: symbol.id, name: symbol.name }));
-    await this.#applyState(specs, removals);
+    // Values may have changed while the feed was lost: the specs that use some compile again.
+    await this.#applyState(specs, removals, new Set(this.#references.keys()));
     this.#emit({ type: 'synced', count: specs.length });
   }
 
