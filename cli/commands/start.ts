@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { Runtime, specSyscalls, type Logger } from '../../src/index.ts';
+import { Runtime, secretKeyringFromEnv, specSyscalls, type Logger } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { adminNetworkPolicy } from '../admin-network-policy.ts';
@@ -65,6 +65,7 @@ export function startCommand(io: CliIO): Command {
 /** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
 async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger): Promise<Runtime> {
   const scheme = createScheme();
+  const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
   const runtime = new Runtime({
     namespace: config.namespace,
@@ -76,6 +77,8 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     processTimeoutMs: config.processTimeoutMs,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
     network: adminNetworkPolicy(config),
+    keyring,
+    env: io.env,
   });
   try {
     if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });

@@ -565,6 +565,36 @@ export const catalogue = {
     message: 'the WebSocket cluster {url} is unavailable: {reason}',
     hint: 'Check the cluster URL and that Redis runs; the node does not load until it answers.',
   },
+  ERR_VALUE_INVALID: {
+    category: 'invalid argument',
+    message: 'value "{name}" is invalid: {reason}',
+    hint: 'Fix the named field: a name starts with a letter or _ and holds letters, digits, _ and -; data is JSON of at most 64 KiB (docs/values.md).',
+  },
+  ERR_VALUE_NOT_FOUND: {
+    category: 'not found',
+    message: 'value "{name}" does not exist in namespace "{namespace}"',
+    hint: 'Check the name and namespace (`weft values get -n NS` lists them), or set it with `weft values set`.',
+  },
+  ERR_TEMPLATE_UNRESOLVED: {
+    category: 'failed precondition',
+    message: '{field}: {template} cannot be resolved: {reason}',
+    hint: 'A spec field names a value or environment variable that is missing: set the value (`weft values set NAME …`) or the variable; the node loads as soon as the value exists (docs/values.md).',
+  },
+  ERR_SECRET_KEY_MISSING: {
+    category: 'failed precondition',
+    message: 'secret "{name}" needs a master key, and none is given',
+    hint: 'Give the master key in WEFT_SECRET_KEY (base64 of 32 bytes) or WEFT_SECRET_KEY_FILE (docs/values.md, Keys).',
+  },
+  ERR_SECRET_KEY_INVALID: {
+    category: 'invalid argument',
+    message: 'the secret key from {source} is unusable: {reason}',
+    hint: 'A master key is 32 random bytes in base64, e.g. `openssl rand -base64 32` (docs/values.md, Keys).',
+  },
+  ERR_SECRET_UNREADABLE: {
+    category: 'permission denied',
+    message: 'secret "{name}" cannot be decrypted: {reason}',
+    hint: 'The master key given is not the one the secret was sealed with: give the right key, or the old one in WEFT_SECRET_KEY_PREVIOUS while rotating (docs/values.md, Rotation).',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */

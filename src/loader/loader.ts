@@ -3,7 +3,8 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import type { CodecContext, Scheme, SpecChange } from '../scheme/index.ts';
 import type { Node } from '../node/index.ts';
 import type { PortLocation, StoredSpec } from '../spec/index.ts';
-import type { ChangeEvent, ChangeStream, SpecStore } from '../store/index.ts';
+import { isValueStore, secretKeyring, ValueVault, type ChangeEvent, type ChangeStream, type SecretKeyring, type SpecStore, type ValueData } from '../store/index.ts';
+import { resolveTemplates, valueReferences } from './spec-templates.ts';
 import { Slicer, type IdentifiedSpec, type SymbolTable } from '../symbol/index.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import type { LoaderEvent } from './loader-event.ts';
@@ -22,17 +23,36 @@ export interface LoaderOptions {
   readonly onEvent?: (event: LoaderEvent) => void;
   /** Receives the changes of each write from the feed once they are loaded (not the initial load, not a reload after an outage). */
   readonly onChanges?: (changes: readonly SpecChange[]) => void;
+  /** The master keys that open the secrets `{{ values.NAME }}` templates use (default none: a spec using a secret fails with ERR_SECRET_KEY_MISSING). */
+  readonly keyring?: SecretKeyring;
+  /** What `{{ env.NAME }}` templates read (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A write's events as spec changes, in order; a delete without its old spec and a `reset` are left out. */
 function changesOf(events: readonly ChangeEvent[], read: ReadonlyMap<string, StoredSpec>): SpecChange[] {
   const changes: SpecChange[] = [];
   for (const event of events) {
-    if (event.op === 'reset') continue;
+    if (event.op === 'reset' || event.op === 'value') continue;
     const spec = event.spec ?? (event.op === 'delete' ? undefined : read.get(event.id));
     if (spec !== undefined) changes.push({ op: event.op, spec });
   }
   return changes;
+}
+
+/** The texts of a secret that must not appear in an error: its strings (and its JSON when it is not one), at least 4 characters long. */
+function secretTexts(data: ValueData): string[] {
+  const texts = typeof data === 'string' ? [data] : [JSON.stringify(data), ...(JSON.stringify(data).match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((quoted) => JSON.parse(quoted) as string)];
+  return texts.filter((text) => text.length >= 4);
+}
+
+/** The error with every secret text in its message (and its causes') replaced by `<secret>`: a compile error may quote the field it refused. */
+function redactSecrets(error: Error, secrets: readonly string[]): Error {
+  if (secrets.length === 0) return error;
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+    for (const secret of secrets) if (current.message.includes(secret)) current.message = current.message.replaceAll(secret, '<secret>');
+  }
+  return error;
 }
 
 /** Batches up to this size log a line per node; larger ones (a cold start) log one line. */
@@ -63,6 +83,9 @@ export class Loader {
   readonly #options: LoaderOptions;
   readonly #logger: Logger;
   readonly #failures = new Map<string, LoadFailure & { timer: NodeJS.Timeout | undefined }>();
+  /** Which values each loaded or failing spec references, by spec id: a value change reloads exactly those. */
+  readonly #references = new Map<string, ReadonlySet<string>>();
+  readonly #vault: ValueVault | undefined;
   #stream: ChangeStream | undefined;
   #consuming: Promise<void> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
@@ -73,6 +96,7 @@ export class Loader {
   constructor(options: LoaderOptions) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
+    this.#vault = isValueStore(options.store) ? new ValueVault({ store: options.store, keyring: options.keyring ?? secretKeyring(undefined) }) : undefined;
   }
 
   /** Specs that currently fail, by id. */
@@ -92,7 +116,7 @@ export class Loader {
   /** Subscribes, loads the namespace, and keeps applying changes until `close`. */
   async start(): Promise<void> {
     const { store, namespace } = this.#options;
-    this.#stream = store.watch({ namespace });
+    this.#stream = store.watch({ namespace }, { values: true });
     await this.#stream.ready;
     await this.#serial(() => this.#sync());
     this.#consuming = this.#consume(this.#stream);
@@ -133,7 +157,7 @@ export class Loader {
   async #resubscribe(attempt: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.#options.retry)).unref());
     if (this.#closed) return;
-    const stream = this.#options.store.watch({ namespace: this.#options.namespace });
+    const stream = this.#options.store.watch({ namespace: this.#options.namespace }, { values: true });
     this.#stream = stream;
     try {
       await stream.ready;
@@ -158,8 +182,14 @@ export class Loader {
    */
   async #apply(events: readonly ChangeEvent[]): Promise<void> {
     if (events.some((event) => event.op === 'reset')) return this.#sync();
+    // A value change reloads the specs that reference the value, in the same batch.
+    const changedValues = new Set(events.flatMap((event) => (event.op === 'value' && event.value !== undefined ? [event.value.name] : [])));
+    const forced = new Set<string>();
+    for (const [id, names] of this.#references) if ([...names].some((name) => changedValues.has(name))) forced.add(id);
     const latest = new Map<string, ChangeEvent>();
+    for (const id of forced) latest.set(id, { op: 'update', id, namespace: this.#options.namespace, token: '' });
     for (const event of events) {
+      if (event.op === 'value') continue;
       latest.delete(event.id);
       latest.set(event.id, event);
     }
@@ -176,7 +206,7 @@ export class Loader {
       if (spec === undefined) removals.push({ id: event.id, name: event.spec?.name });
       else upserts.push(spec);
     }
-    await this.#applyState(upserts, removals);
+    await this.#applyState(upserts, removals, forced);
     if (this.#options.onChanges !== undefined) this.#options.onChanges(changesOf(events, read));
   }
 
@@ -185,7 +215,8 @@ export class Loader {
     const specs = await this.#options.store.find({ namespace: this.#options.namespace });
     const ids = new Set(specs.map((spec) => spec.id));
     const removals = this.#options.table.symbols.filter((symbol) => !ids.has(symbol.id)).map((symbol) => ({ id: symbol.id, name: symbol.name }));
-    await this.#applyState(specs, removals);
+    // Values may have changed while the feed was lost: the specs that use some compile again.
+    await this.#applyState(specs, removals, new Set(this.#references.keys()));
     this.#emit({ type: 'synced', count: specs.length });
   }
 
@@ -194,11 +225,12 @@ export class Loader {
    * meanwhile), then hands them and the removals to the table as one change, which activates
    * them downstream-first.
    */
-  async #applyState(upserts: readonly StoredSpec[], removals: readonly Removal[]): Promise<void> {
+  async #applyState(upserts: readonly StoredSpec[], removals: readonly Removal[], forced: ReadonlySet<string> = new Set()): Promise<void> {
     const slicer = new Slicer();
     const compiled: { spec: IdentifiedSpec; node: Node }[] = [];
+    for (const removal of removals) this.#references.delete(removal.id);
     for (const spec of upserts) {
-      const node = await this.#compile(spec);
+      const node = await this.#compile(spec, forced.has(spec.id));
       if (node !== undefined) compiled.push({ spec: spec as IdentifiedSpec, node });
       await slicer.pause();
     }
@@ -225,18 +257,43 @@ export class Loader {
   }
 
   /** Compiles a spec unless the table already runs it; a failure is recorded (maybe retried) and gives undefined. */
-  async #compile(spec: StoredSpec): Promise<Node | undefined> {
+  async #compile(spec: StoredSpec, force = false): Promise<Node | undefined> {
     const current = this.#options.table.get(spec.id);
-    if (current !== undefined && sameSpec(current.spec, spec) && current.state !== 'failed') {
+    if (!force && current !== undefined && sameSpec(current.spec, spec) && current.state !== 'failed') {
       this.#clearFailure(spec.id);
       return undefined;
     }
+    const secrets: string[] = [];
     try {
-      return await this.#options.scheme.compile(spec, this.#options.context);
+      return await this.#options.scheme.compile(await this.#resolve(spec, secrets), this.#options.context);
     } catch (thrown) {
-      this.#fail(spec, toWeftError(thrown));
+      this.#fail(spec, redactSecrets(toWeftError(thrown), secrets));
       return undefined;
     }
+  }
+
+  /**
+   * The spec with its `{{ values.NAME }}` / `{{ env.NAME }}` templates resolved (secrets
+   * decrypted), remembering which values it references. The stored spec keeps its templates: the
+   * symbol table, `weft get` and the specChanges feed never see the resolved data.
+   */
+  async #resolve(spec: StoredSpec, secrets: string[]): Promise<StoredSpec> {
+    const names = valueReferences(spec);
+    if (names.size === 0) this.#references.delete(spec.id);
+    else this.#references.set(spec.id, names);
+    const values = new Map<string, ValueData>();
+    if (names.size > 0 && this.#vault !== undefined) {
+      const store = this.#options.store;
+      if (isValueStore(store)) {
+        for (const value of await store.findValues({ namespace: this.#options.namespace, name: [...names] })) {
+          const data = this.#vault.open(value);
+          values.set(value.name, data);
+          if (value.secret) secrets.push(...secretTexts(data));
+        }
+      }
+    }
+    const resolved = resolveTemplates(spec, { values, env: this.#options.env ?? process.env });
+    return resolved;
   }
 
   /**

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
 import { createCodecContext, SpecChanges, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
-import type { SpecStore } from '../store/index.ts';
+import type { SecretKeyring, SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
 import type { NodeStatus } from './node-status.ts';
 
@@ -29,6 +29,10 @@ export interface RuntimeOptions {
   readonly syscalls?: SyscallTable;
   /** What network-facing nodes may do (bind, Host names); default: no restriction. */
   readonly network?: NetworkPolicy;
+  /** The master keys that open secrets used by `{{ values.NAME }}` templates (default none). */
+  readonly keyring?: SecretKeyring;
+  /** What `{{ env.NAME }}` templates read (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** How long `close` waits for in-flight work, and a replaced node for the work that may reach it. */
@@ -97,6 +101,8 @@ export class Runtime {
       logger: this.#logger,
       onEvent: options.onEvent,
       onChanges: (changes) => this.specChanges.publish(changes),
+      keyring: options.keyring,
+      env: options.env,
     });
   }
 

@@ -2,9 +2,10 @@ import type { StoredSpec } from '../spec/index.ts';
 import { ChangeQueue } from './change-queue.ts';
 import { matchFilter } from './match-filter.ts';
 import type { ChangeEvent, ChangeStream, SpecFilter, WatchOptions } from './spec-store.ts';
+import type { ValueChange } from './value-store.ts';
 
-/** One entry of a store's change log, numbered by `seq` (1, 2, 3… in commit order). */
-export interface LoggedChange {
+/** One spec entry of a store's change log, numbered by `seq` (1, 2, 3… in commit order). */
+export interface LoggedSpecChange {
   readonly seq: number;
   readonly op: 'insert' | 'update' | 'delete';
   readonly id: string;
@@ -12,6 +13,18 @@ export interface LoggedChange {
   /** After an insert or update, before a delete; a copy the feed may hand out. */
   readonly spec: StoredSpec;
 }
+
+/** One value entry of a store's change log: the value's identity, never its data. */
+export interface LoggedValueChange {
+  readonly seq: number;
+  readonly op: 'value';
+  readonly id: string;
+  readonly namespace: string;
+  readonly value: ValueChange;
+}
+
+/** One entry of a store's change log. */
+export type LoggedChange = LoggedSpecChange | LoggedValueChange;
 
 /** A page of the change log, read in one consistent snapshot. */
 export interface ChangePage {
@@ -30,6 +43,7 @@ export interface ChangeSource {
 
 interface Watcher {
   readonly filter: SpecFilter;
+  readonly values: boolean;
   readonly queue: ChangeQueue;
   cursor: number;
   /** True while a backlog of several pages is being read (in slices); it reads to the head. */
@@ -76,7 +90,7 @@ export class ChangeFeed {
         this.#onReaders?.(this.#readers);
       },
     });
-    const watcher: Watcher = { filter: { ...filter }, cursor: head, queue, reading: false };
+    const watcher: Watcher = { filter: { ...filter }, values: options.values === true, cursor: head, queue, reading: false };
     if (options.after !== undefined) {
       const after = parseToken(options.after);
       if (after === undefined || after > head || after < prunedThrough) this.#reset(watcher, head);
@@ -158,7 +172,7 @@ export class ChangeFeed {
   #push(watcher: Watcher, changes: readonly LoggedChange[]): void {
     for (const change of changes) {
       watcher.cursor = change.seq;
-      if (matchFilter(change.spec, watcher.filter)) watcher.queue.push(toEvent(change));
+      if (wanted(change, watcher.filter, watcher.values)) watcher.queue.push(toEvent(change));
     }
   }
 
@@ -168,7 +182,15 @@ export class ChangeFeed {
   }
 }
 
-function toEvent(change: LoggedChange): ChangeEvent {
+/** True when a stream with this filter gets the change: a spec change matching it, or a value change of its namespace when it asked for values. */
+export function wanted(change: LoggedChange, filter: SpecFilter, values: boolean): boolean {
+  if (change.op !== 'value') return matchFilter(change.spec, filter);
+  return values && (filter.namespace === undefined || filter.namespace === change.namespace);
+}
+
+/** The event a stream receives for a logged change. */
+export function toEvent(change: LoggedChange): ChangeEvent {
+  if (change.op === 'value') return { op: 'value', id: change.id, namespace: change.namespace, value: change.value, token: String(change.seq) };
   return { op: change.op, id: change.id, namespace: change.namespace, spec: change.spec, token: String(change.seq) };
 }
 

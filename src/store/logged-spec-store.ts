@@ -5,6 +5,8 @@ import { leaseArguments } from './lease/lease-arguments.ts';
 import { prepareSpec, type PreparedSpec } from './prepare-spec.ts';
 import type { ChangeStream, Lease, LeaseData, SpecFilter, SpecStore, WatchOptions } from './spec-store.ts';
 import type { WriteMode } from './write-specs.ts';
+import { prepareValue, type PreparedValue } from './values/prepare-value.ts';
+import type { StoredValue, ValueFilter, ValueInput, ValueStore } from './value-store.ts';
 
 /**
  * The frame of the stores that keep their own numbered change log (memory, SQLite): it
@@ -12,7 +14,7 @@ import type { WriteMode } from './write-specs.ts';
  * over the driver's log. A driver supplies storage: each `commit…` call is one transaction
  * that writes the specs and logs their changes, all or nothing.
  */
-export abstract class LoggedSpecStore implements SpecStore {
+export abstract class LoggedSpecStore implements SpecStore, ValueStore {
   abstract readonly url: string;
   /** The change feed over the driver's log; `deliver` pumps it. */
   protected readonly feed: ChangeFeed;
@@ -53,6 +55,27 @@ export abstract class LoggedSpecStore implements SpecStore {
     return stream;
   }
 
+  async findValues(filter: ValueFilter = {}): Promise<StoredValue[]> {
+    this.#assertOpen();
+    return this.readValues(filter);
+  }
+
+  async putValues(values: readonly ValueInput[]): Promise<StoredValue[]> {
+    this.#assertOpen();
+    const prepared = values.map((value) => prepareValue(value));
+    if (prepared.length === 0) return [];
+    const written = this.commitValues(prepared);
+    this.deliver();
+    return written;
+  }
+
+  async deleteValues(filter: ValueFilter): Promise<StoredValue[]> {
+    this.#assertOpen();
+    const deleted = this.commitValueDelete(filter);
+    this.deliver();
+    return deleted;
+  }
+
   async acquireLease(key: string, holder: string, ttlMs: number, data?: LeaseData): Promise<Lease | null> {
     this.#assertOpen();
     return this.takeLease(key, holder, ttlMs, leaseArguments(key, holder, ttlMs, data));
@@ -81,6 +104,12 @@ export abstract class LoggedSpecStore implements SpecStore {
   protected abstract commitWrite(mode: WriteMode, specs: readonly PreparedSpec[]): StoredSpec[];
   /** Deletes the matching specs in one transaction, logging each; returns them as they were. */
   protected abstract commitDelete(filter: SpecFilter): StoredSpec[];
+  /** The values matching `filter`, ordered by namespace and name, as copies. */
+  protected abstract readValues(filter: ValueFilter): StoredValue[];
+  /** Writes the values in one transaction, logging a `value` change for each; returns copies. */
+  protected abstract commitValues(values: readonly PreparedValue[]): StoredValue[];
+  /** Deletes the matching values in one transaction, logging each; returns them as they were. */
+  protected abstract commitValueDelete(filter: ValueFilter): StoredValue[];
   /** Takes or renews a lease atomically (see `LeaseStore.acquireLease`); `data` is checked JSON text. */
   protected abstract takeLease(key: string, holder: string, ttlMs: number, data: string | undefined): Lease | null;
   /** Gives up a lease `holder` has (see `LeaseStore.releaseLease`). */

@@ -1,4 +1,5 @@
 import type { Spec, StoredSpec } from '../spec/index.ts';
+import type { ValueChange } from './value-store.ts';
 
 /** Selects specs: every given field must match; an array field matches any of its values. */
 export interface SpecFilter {
@@ -8,8 +9,12 @@ export interface SpecFilter {
   readonly kind?: string | readonly string[];
 }
 
-/** What happened to a spec. `reset` means history was lost: reload everything (no id). */
-export type ChangeOp = 'insert' | 'update' | 'delete' | 'reset';
+/**
+ * What happened to a spec. `reset` means history was lost: reload everything (no id). `value`
+ * (only on streams opened with `values: true`) means a value of the namespace was written or
+ * deleted: `value` says which.
+ */
+export type ChangeOp = 'insert' | 'update' | 'delete' | 'reset' | 'value';
 
 /**
  * One change of the feed. `spec` is the stored spec after an insert or update, and the spec as
@@ -21,6 +26,8 @@ export interface ChangeEvent {
   readonly id: string;
   readonly namespace: string;
   readonly spec?: StoredSpec;
+  /** The value a `value` event is about (its identity; read its data with `findValues`). */
+  readonly value?: ValueChange;
   readonly token: string;
 }
 
@@ -28,6 +35,8 @@ export interface ChangeEvent {
 export interface WatchOptions {
   /** Resume after this token; without it, deliver changes made after the call. */
   readonly after?: string;
+  /** Also deliver `value` events for values of the filter's namespace (default false). */
+  readonly values?: boolean;
 }
 
 /**

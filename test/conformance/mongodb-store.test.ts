@@ -22,5 +22,6 @@ if (server.skip !== undefined) {
   const url = proxy?.url ?? server.url;
   describeSpecStore('mongodb', () => openMongoStore({ url, reconnect: { initialMs: 20, maxMs: 200 } }), {
     disconnect: proxy === undefined ? undefined : () => proxy.disconnect(),
+    valueEvents: false,
   });
 }

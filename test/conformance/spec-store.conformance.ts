@@ -7,6 +7,7 @@ import { describeFeedGuarantees } from './feed.conformance.ts';
 import { describeFindAndDelete } from './find-delete.conformance.ts';
 import { describeInsert } from './insert.conformance.ts';
 import { describeLeases } from './lease.conformance.ts';
+import { describeValues } from './values.conformance.ts';
 import { describeUpdateAndUpsert } from './update-upsert.conformance.ts';
 import { describeWatch } from './watch.conformance.ts';
 
@@ -35,5 +36,6 @@ export function describeSpecStore(driverName: string, open: () => Promise<SpecSt
     describeFeedGuarantees(context, options);
     describeConcurrentWriters(context);
     describeLeases(context);
+    describeValues(context, options);
   });
 }

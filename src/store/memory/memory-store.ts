@@ -7,6 +7,10 @@ import { writeSpecs, type WriteMode } from '../write-specs.ts';
 import { MemoryChangeLog } from './memory-change-log.ts';
 import { MemoryLeases } from './memory-leases.ts';
 import { MemorySpecs } from './memory-specs.ts';
+import { MemoryValues } from './memory-values.ts';
+import type { PreparedValue } from '../values/prepare-value.ts';
+import { valueChange } from '../values/value-record.ts';
+import type { StoredValue, ValueFilter } from '../value-store.ts';
 
 /** Options of a MemoryStore: how much change history it keeps for resuming watchers. */
 export type MemoryStoreOptions = ChangeRetention;
@@ -21,6 +25,7 @@ export class MemoryStore extends LoggedSpecStore {
   readonly #specs = new MemorySpecs();
   readonly #log: MemoryChangeLog;
   readonly #leases = new MemoryLeases();
+  readonly #values = new MemoryValues();
 
   constructor(options: MemoryStoreOptions = {}) {
     const log = new MemoryChangeLog({ retention: changeRetention(options) });
@@ -45,6 +50,25 @@ export class MemoryStore extends LoggedSpecStore {
     for (const spec of deleted) {
       this.#specs.remove(spec);
       this.#log.append('delete', spec);
+    }
+    return structuredClone(deleted);
+  }
+
+  protected readValues(filter: ValueFilter): StoredValue[] {
+    return structuredClone(this.#values.find(filter));
+  }
+
+  protected commitValues(values: readonly PreparedValue[]): StoredValue[] {
+    const written = this.#values.put(values);
+    for (const value of written) this.#log.appendValue(value.id, valueChange(value, false));
+    return structuredClone(written);
+  }
+
+  protected commitValueDelete(filter: ValueFilter): StoredValue[] {
+    const deleted = this.#values.find(filter);
+    for (const value of deleted) {
+      this.#values.remove(value);
+      this.#log.appendValue(value.id, valueChange(value, true));
     }
     return structuredClone(deleted);
   }

@@ -11,6 +11,9 @@ import { connectMongo, type MongoConnection } from './connect-mongo.ts';
 import { DriverChangeSource } from './driver-change-source.ts';
 import { MongoLeases, type LeaseDocument } from './mongo-leases.ts';
 import { MongoSpecs } from './mongo-specs.ts';
+import { MongoValues, type ValueDocument } from './mongo-values.ts';
+import { prepareValue } from '../values/prepare-value.ts';
+import type { StoredValue, ValueFilter, ValueInput, ValueStore } from '../value-store.ts';
 import { ResumingChangeStream, type ReconnectBackoff } from './resuming-change-stream.ts';
 
 /** How long `close` waits for the streams' server cursors to be killed before closing the client. */
@@ -40,10 +43,11 @@ export interface MongoStoreOptions {
  * the server lost their position. Open it with `MongoStore.open`, which fails fast when the
  * server cannot be used.
  */
-export class MongoStore implements SpecStore {
+export class MongoStore implements SpecStore, ValueStore {
   readonly url: string;
   readonly #specs: MongoSpecs;
   readonly #leases: MongoLeases;
+  readonly #values: MongoValues;
   readonly #options: MongoStoreOptions;
   readonly #connection: MongoConnection;
   readonly #streams = new Set<ResumingChangeStream>();
@@ -56,6 +60,23 @@ export class MongoStore implements SpecStore {
     this.#specs = new MongoSpecs({ client: connection.client, collection: connection.collection });
     const collection = connection.client.db(connection.collection.dbName).collection<LeaseDocument>(`${connection.collection.collectionName}_leases`);
     this.#leases = new MongoLeases({ collection });
+    this.#values = new MongoValues({ client: connection.client, collection: connection.client.db(connection.collection.dbName).collection<ValueDocument>(`${connection.collection.collectionName}_values`) });
+  }
+
+  async findValues(filter: ValueFilter = {}): Promise<StoredValue[]> {
+    this.#assertOpen();
+    return this.#values.find(filter);
+  }
+
+  async putValues(values: readonly ValueInput[]): Promise<StoredValue[]> {
+    this.#assertOpen();
+    const prepared = values.map((value) => prepareValue(value));
+    return prepared.length === 0 ? [] : this.#values.put(prepared);
+  }
+
+  async deleteValues(filter: ValueFilter): Promise<StoredValue[]> {
+    this.#assertOpen();
+    return this.#values.remove(filter);
   }
 
   /**

@@ -1,6 +1,5 @@
-import type { LoggedChange } from '../change-feed.ts';
+import { toEvent, wanted } from '../change-feed.ts';
 import { ChangeQueue } from '../change-queue.ts';
-import { matchFilter } from '../match-filter.ts';
 import type { ChangeEvent, ChangeStream, SpecFilter, WatchOptions } from '../spec-store.ts';
 import { describeFailure } from './pg-error.ts';
 import type { PostgresChangeLog } from './postgres-change-log.ts';
@@ -11,6 +10,7 @@ import type { StoreLogger } from './store-logger.ts';
 
 interface Watcher {
   readonly filter: SpecFilter;
+  readonly values: boolean;
   readonly queue: ChangeQueue;
   /** The seq of the last change this stream has seen (or skipped). */
   cursor: number;
@@ -63,7 +63,7 @@ export class PostgresChangeFeed {
       onClose: () => this.#watchers.delete(watcher),
       onReading: (reading) => this.#reading(reading),
     });
-    const watcher: Watcher = { filter: { ...filter }, queue, cursor: 0, subscribed: false };
+    const watcher: Watcher = { filter: { ...filter }, values: options.values === true, queue, cursor: 0, subscribed: false };
     this.#watchers.add(watcher);
     const subscribing = this.#subscribe(watcher, options.after).then(settle.resolve, (error: unknown) => {
       queue.fail(error);
@@ -156,7 +156,7 @@ export class PostgresChangeFeed {
       }
       for (const change of page.changes) {
         cursor = change.seq;
-        if (matchFilter(change.spec, watcher.filter)) events.push(toEvent(change));
+        if (wanted(change, watcher.filter, watcher.values)) events.push(toEvent(change));
       }
       // A short page holds every change up to the head of its snapshot, even those of other namespaces.
       if (page.changes.length < PAGE_SIZE) {
@@ -197,8 +197,4 @@ export class PostgresChangeFeed {
 /** The `reset` a stream gets when its position is no longer in the log: reload, then go on from `head`. */
 function resetEvent(watcher: Watcher, head: number): ChangeEvent {
   return { op: 'reset', id: '', namespace: watcher.filter.namespace ?? '', token: String(head) };
-}
-
-function toEvent(change: LoggedChange): ChangeEvent {
-  return { op: change.op, id: change.id, namespace: change.namespace, spec: change.spec, token: String(change.seq) };
 }

@@ -1,5 +1,6 @@
 import type { StoredSpec } from '../../spec/index.ts';
-import type { ChangePage, LoggedChange } from '../change-feed.ts';
+import type { ChangePage, LoggedChange, LoggedSpecChange } from '../change-feed.ts';
+import type { ValueChange } from '../value-store.ts';
 import type { ChangeRetention } from '../change-retention.ts';
 import type { PostgresNames } from './postgres-names.ts';
 import type { Queryable } from './queryable.ts';
@@ -38,10 +39,14 @@ export class PostgresChangeLog {
   }
 
   /** Logs the changes after `head` (which `lock` returned), prunes to the retention and moves the head, in the caller's transaction. */
-  async append(db: Queryable, head: number, changes: readonly { op: LoggedChange['op']; spec: StoredSpec }[]): Promise<void> {
+  async append(db: Queryable, head: number, changes: readonly ({ op: LoggedSpecChange['op']; spec: StoredSpec } | { op: 'value'; id: string; value: ValueChange })[]): Promise<void> {
     if (changes.length === 0) return;
     const { changes: table, meta } = this.#names;
-    const rows = changes.map((change, index) => ({ seq: head + index + 1, op: change.op, id: change.spec.id, namespace: change.spec.namespace, spec: change.spec }));
+    const rows = changes.map((change, index) =>
+      change.op === 'value'
+        ? { seq: head + index + 1, op: change.op, id: change.id, namespace: change.value.namespace, spec: change.value }
+        : { seq: head + index + 1, op: change.op, id: change.spec.id, namespace: change.spec.namespace, spec: change.spec },
+    );
     await db.query(
       `INSERT INTO ${table} (seq, op, id, namespace, spec) SELECT seq, op, id, namespace, spec FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, op text, id text, namespace text, spec jsonb)`,
       [JSON.stringify(rows)],
@@ -82,7 +87,10 @@ export class PostgresChangeLog {
     const first = result.rows[0]!;
     const changes: LoggedChange[] = result.rows
       .filter((row) => row.seq !== null)
-      .map((row) => ({ seq: Number(row.seq), op: row.op!, id: row.id!, namespace: row.namespace!, spec: storedDocument(row.spec!) }));
+      .map((row): LoggedChange => {
+        const base = { seq: Number(row.seq), id: row.id!, namespace: row.namespace! };
+        return row.op === 'value' ? { ...base, op: 'value', value: row.spec as unknown as ValueChange } : { ...base, op: row.op!, spec: storedDocument(row.spec!) };
+      });
     return { head: Number(first.head), prunedThrough: Number(first.pruned_through), changes };
   }
 }

@@ -12,6 +12,8 @@ export interface PostgresNames {
   readonly changes: string;
   /** The leases table (`<table>_leases`). */
   readonly leases: string;
+  /** The values table (`<table>_values`). */
+  readonly values: string;
   /** The one-row table of the schema version, log head and pruning point (`<table>_meta`). */
   readonly meta: string;
   /** The trigger function that NOTIFYs after each insert into the change log. */
@@ -36,6 +38,7 @@ export function postgresNames(schema: string, table: string): PostgresNames {
     changes: qualified(`${table}_changes`),
     meta: qualified(`${table}_meta`),
     leases: qualified(`${table}_leases`),
+    values: qualified(`${table}_values`),
     notifyFunction: qualified(`${table}_notify`),
     prefix: table,
     channel,

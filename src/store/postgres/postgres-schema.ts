@@ -4,8 +4,8 @@ import type { PostgresNames } from './postgres-names.ts';
 import type { Queryable } from './queryable.ts';
 import { transaction } from './transaction.ts';
 
-/** The version of the tables below, kept in the meta table (2 added the leases table; version-1 tables are upgraded in place). */
-export const SCHEMA_VERSION = 2;
+/** The version of the tables below, kept in the meta table (2 added the leases table, 3 the values table and `value` changes; older tables are upgraded in place). */
+export const SCHEMA_VERSION = 3;
 
 /**
  * The tables of one store. Specs are JSONB documents with their identity in columns: the
@@ -16,7 +16,7 @@ export const SCHEMA_VERSION = 2;
  * with the highest seq as payload.
  */
 function tables(names: PostgresNames): string {
-  const { specs, changes, meta, leases, notifyFunction, prefix, channel } = names;
+  const { specs, changes, meta, leases, values, notifyFunction, prefix, channel } = names;
   return `
 CREATE TABLE IF NOT EXISTS ${specs} (
   id text COLLATE "C" PRIMARY KEY,
@@ -30,13 +30,15 @@ CREATE TABLE IF NOT EXISTS ${specs} (
 CREATE INDEX IF NOT EXISTS "${prefix}_namespace" ON ${specs} (namespace, id);
 CREATE TABLE IF NOT EXISTS ${changes} (
   seq bigint PRIMARY KEY,
-  op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+  op text NOT NULL,
   id text COLLATE "C" NOT NULL,
   namespace text COLLATE "C" NOT NULL,
   spec jsonb NOT NULL,
   at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS "${prefix}_changes_namespace" ON ${changes} (namespace, seq);
+ALTER TABLE ${changes} DROP CONSTRAINT IF EXISTS "${prefix}_changes_op_check";
+ALTER TABLE ${changes} ADD CONSTRAINT "${prefix}_changes_op_check" CHECK (op IN ('insert', 'update', 'delete', 'value'));
 CREATE TABLE IF NOT EXISTS ${meta} (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   version integer NOT NULL,
@@ -50,6 +52,17 @@ CREATE TABLE IF NOT EXISTS ${leases} (
   holder text NOT NULL,
   expires_at timestamptz NOT NULL,
   data jsonb
+);
+CREATE TABLE IF NOT EXISTS ${values} (
+  id text COLLATE "C" PRIMARY KEY,
+  namespace text COLLATE "C" NOT NULL,
+  name text COLLATE "C" NOT NULL,
+  data text NOT NULL,
+  secret boolean NOT NULL,
+  revision integer NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  CONSTRAINT "${prefix}_values_name" UNIQUE (namespace, name)
 );
 CREATE OR REPLACE FUNCTION ${notifyFunction}() RETURNS trigger LANGUAGE plpgsql AS $weft$
 BEGIN

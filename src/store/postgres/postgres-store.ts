@@ -15,6 +15,10 @@ import { PostgresListener } from './postgres-listener.ts';
 import { postgresNames } from './postgres-names.ts';
 import { ensureSchema } from './postgres-schema.ts';
 import { PostgresSpecs } from './postgres-specs.ts';
+import { PostgresValues } from './postgres-values.ts';
+import { prepareValue } from '../values/prepare-value.ts';
+import { valueChange } from '../values/value-record.ts';
+import type { StoredValue, ValueFilter, ValueInput, ValueStore } from '../value-store.ts';
 import type { PostgresStoreOptions } from './postgres-store-options.ts';
 import { parsePostgresUrl } from './postgres-url.ts';
 import { PrefetchedSpecs } from '../prefetched-specs.ts';
@@ -29,6 +33,7 @@ interface Parts {
   readonly listener: PostgresListener;
   readonly feed: PostgresChangeFeed;
   readonly leases: PostgresLeases;
+  readonly values: PostgresValues;
 }
 
 /**
@@ -38,7 +43,7 @@ interface Parts {
  * reconnects with backoff and replays the log, so changes made while it was cut off arrive.
  * `pg` is imported by `open`, so loading weft does not load it.
  */
-export class PostgresStore implements SpecStore {
+export class PostgresStore implements SpecStore, ValueStore {
   readonly url: string;
   readonly #pool: Pool;
   readonly #specs: PostgresSpecs;
@@ -46,6 +51,7 @@ export class PostgresStore implements SpecStore {
   readonly #listener: PostgresListener;
   readonly #feed: PostgresChangeFeed;
   readonly #leases: PostgresLeases;
+  readonly #values: PostgresValues;
   #closing: Promise<void> | undefined;
 
   private constructor(parts: Parts) {
@@ -56,6 +62,7 @@ export class PostgresStore implements SpecStore {
     this.#listener = parts.listener;
     this.#feed = parts.feed;
     this.#leases = parts.leases;
+    this.#values = parts.values;
   }
 
   /**
@@ -102,7 +109,7 @@ export class PostgresStore implements SpecStore {
       onListening: () => void feed.wake(),
     });
     const feed = new PostgresChangeFeed({ db: pool, log, listener, logger, url: location.redacted });
-    return new PostgresStore({ url: location.redacted, pool, specs: new PostgresSpecs({ names }), log, listener, feed, leases: new PostgresLeases({ names }) });
+    return new PostgresStore({ url: location.redacted, pool, specs: new PostgresSpecs({ names }), log, listener, feed, leases: new PostgresLeases({ names }), values: new PostgresValues({ names }) });
   }
 
   async find(filter: SpecFilter = {}): Promise<StoredSpec[]> {
@@ -142,6 +149,44 @@ export class PostgresStore implements SpecStore {
   watch(filter: SpecFilter = {}, options: WatchOptions = {}): ChangeStream {
     this.#assertOpen();
     return this.#feed.watch(filter, options);
+  }
+
+  async findValues(filter: ValueFilter = {}): Promise<StoredValue[]> {
+    this.#assertOpen();
+    try {
+      return await this.#values.find(this.#pool, filter);
+    } catch (thrown) {
+      throw storeError(thrown);
+    }
+  }
+
+  async putValues(values: readonly ValueInput[]): Promise<StoredValue[]> {
+    this.#assertOpen();
+    const prepared = values.map((value) => prepareValue(value));
+    if (prepared.length === 0) return [];
+    await this.#feed.subscribed();
+    const written = await transaction(this.#pool, async (client) => {
+      const head = await this.#log.lock(client);
+      const stored: StoredValue[] = [];
+      for (const value of prepared) stored.push(await this.#values.put(client, value));
+      await this.#log.append(client, head, stored.map((value) => ({ op: 'value' as const, id: value.id, value: valueChange(value, false) })));
+      return stored;
+    });
+    await this.#feed.wake();
+    return written;
+  }
+
+  async deleteValues(filter: ValueFilter): Promise<StoredValue[]> {
+    this.#assertOpen();
+    await this.#feed.subscribed();
+    const deleted = await transaction(this.#pool, async (client) => {
+      const head = await this.#log.lock(client);
+      const removed = await this.#values.remove(client, filter);
+      await this.#log.append(client, head, removed.map((value) => ({ op: 'value' as const, id: value.id, value: valueChange(value, true) })));
+      return removed;
+    });
+    if (deleted.length > 0) await this.#feed.wake();
+    return deleted;
   }
 
   async acquireLease(key: string, holder: string, ttlMs: number, data?: LeaseData): Promise<Lease | null> {

@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { StoredSpec } from '../../spec/index.ts';
-import type { ChangePage, ChangeSource, LoggedChange } from '../change-feed.ts';
+import type { ChangePage, ChangeSource, LoggedChange, LoggedSpecChange } from '../change-feed.ts';
+import type { ValueChange } from '../value-store.ts';
 import type { ChangeRetention } from '../change-retention.ts';
 import { transaction } from './transaction.ts';
 
@@ -46,8 +47,13 @@ export class SqliteChangeLog implements ChangeSource {
   }
 
   /** Logs one change inside the caller's write transaction. */
-  append(op: LoggedChange['op'], spec: StoredSpec, now: number): void {
+  append(op: LoggedSpecChange['op'], spec: StoredSpec, now: number): void {
     this.#append.run(op, spec.id, spec.namespace, JSON.stringify(spec), now);
+  }
+
+  /** Logs one value change (its identity, never its data) inside the caller's write transaction. */
+  appendValue(id: string, value: ValueChange, now: number): void {
+    this.#append.run('value', id, value.namespace, JSON.stringify(value), now);
   }
 
   /** Drops changes beyond the retention, inside the caller's write transaction. */
@@ -66,7 +72,10 @@ export class SqliteChangeLog implements ChangeSource {
   read(after: number, namespace: string | undefined, limit: number): ChangePage {
     return transaction(this.#db, 'deferred', () => {
       const rows = (limit === 0 ? [] : namespace === undefined ? this.#after.all(after, limit) : this.#afterInNamespace.all(namespace, after, limit)) as unknown as ChangeRow[];
-      const changes = rows.map((row) => ({ seq: row.seq, op: row.op, id: row.id, namespace: row.namespace, spec: JSON.parse(row.document) as StoredSpec }));
+      const changes = rows.map((row): LoggedChange => {
+        const base = { seq: row.seq, id: row.id, namespace: row.namespace };
+        return row.op === 'value' ? { ...base, op: 'value', value: JSON.parse(row.document) as ValueChange } : { ...base, op: row.op, spec: JSON.parse(row.document) as StoredSpec };
+      });
       return { head: this.#headSeq(), prunedThrough: this.#prunedThroughSeq(), changes };
     });
   }

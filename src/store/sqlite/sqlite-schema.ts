@@ -2,8 +2,8 @@ import type { DatabaseSync } from 'node:sqlite';
 import { WeftError } from '../../errors/index.ts';
 import { transaction } from './transaction.ts';
 
-/** The version of the tables below, kept in `PRAGMA user_version` (2 added weft_leases; a version-1 file is upgraded in place). */
-export const SCHEMA_VERSION = 2;
+/** The version of the tables below, kept in `PRAGMA user_version` (2 added weft_leases, 3 weft_values; an older file is upgraded in place). */
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS weft_specs (
@@ -32,6 +32,17 @@ CREATE TABLE IF NOT EXISTS weft_leases (
   holder TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   data TEXT
+);
+CREATE TABLE IF NOT EXISTS weft_values (
+  id TEXT PRIMARY KEY,
+  namespace TEXT NOT NULL,
+  name TEXT NOT NULL,
+  data TEXT NOT NULL,
+  secret INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (namespace, name)
 );
 `;
 

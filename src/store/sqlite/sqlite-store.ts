@@ -11,6 +11,10 @@ import { openDatabase } from './open-database.ts';
 import { SqliteChangeLog } from './sqlite-change-log.ts';
 import { SqliteLeases } from './sqlite-leases.ts';
 import { SqliteSpecs } from './sqlite-specs.ts';
+import { SqliteValues } from './sqlite-values.ts';
+import type { PreparedValue } from '../values/prepare-value.ts';
+import { valueChange } from '../values/value-record.ts';
+import type { StoredValue, ValueFilter } from '../value-store.ts';
 import { isBusy, storeError } from './store-error.ts';
 import { transaction } from './transaction.ts';
 
@@ -41,6 +45,7 @@ export class SqliteStore extends LoggedSpecStore {
   readonly #specs: SqliteSpecs;
   readonly #log: SqliteChangeLog;
   readonly #leases: SqliteLeases;
+  readonly #values: SqliteValues;
   readonly #dataVersion: StatementSync;
   readonly #pollIntervalMs: number;
   #lastVersion = -1;
@@ -50,9 +55,9 @@ export class SqliteStore extends LoggedSpecStore {
   constructor(options: SqliteStoreOptions) {
     const path = options.path === ':memory:' ? options.path : resolve(options.cwd ?? process.cwd(), options.path);
     const db = openDatabase(path, options.busyTimeoutMs ?? 5000);
-    let prepared: { log: SqliteChangeLog; specs: SqliteSpecs; leases: SqliteLeases; dataVersion: StatementSync };
+    let prepared: { log: SqliteChangeLog; specs: SqliteSpecs; leases: SqliteLeases; values: SqliteValues; dataVersion: StatementSync };
     try {
-      prepared = { log: new SqliteChangeLog({ db, retention: changeRetention(options) }), specs: new SqliteSpecs({ db }), leases: new SqliteLeases({ db }), dataVersion: db.prepare('PRAGMA data_version') };
+      prepared = { log: new SqliteChangeLog({ db, retention: changeRetention(options) }), specs: new SqliteSpecs({ db }), leases: new SqliteLeases({ db }), values: new SqliteValues({ db }), dataVersion: db.prepare('PRAGMA data_version') };
     } catch (thrown) {
       db.close();
       throw storeError(thrown);
@@ -62,6 +67,7 @@ export class SqliteStore extends LoggedSpecStore {
     this.#log = prepared.log;
     this.#specs = prepared.specs;
     this.#leases = prepared.leases;
+    this.#values = prepared.values;
     this.#dataVersion = prepared.dataVersion;
     this.url = options.url ?? `sqlite://${options.path}`;
     this.#pollIntervalMs = options.pollIntervalMs ?? 10;
@@ -87,6 +93,33 @@ export class SqliteStore extends LoggedSpecStore {
       for (const spec of deleted) {
         this.#specs.remove(spec);
         this.#log.append('delete', spec, now);
+      }
+      if (deleted.length > 0) this.#log.prune(now);
+      return deleted;
+    });
+  }
+
+  protected readValues(filter: ValueFilter): StoredValue[] {
+    return transaction(this.#db, 'deferred', () => this.#values.find(filter));
+  }
+
+  protected commitValues(values: readonly PreparedValue[]): StoredValue[] {
+    const now = Date.now();
+    return transaction(this.#db, 'immediate', () => {
+      const written = values.map((value) => this.#values.put(value, new Date(now).toISOString()));
+      for (const value of written) this.#log.appendValue(value.id, valueChange(value, false), now);
+      this.#log.prune(now);
+      return written;
+    });
+  }
+
+  protected commitValueDelete(filter: ValueFilter): StoredValue[] {
+    const now = Date.now();
+    return transaction(this.#db, 'immediate', () => {
+      const deleted = this.#values.find(filter);
+      for (const value of deleted) {
+        this.#values.remove(value);
+        this.#log.appendValue(value.id, valueChange(value, true), now);
       }
       if (deleted.length > 0) this.#log.prune(now);
       return deleted;

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openStore, PostgresStore, type PostgresStoreOptions, type SpecStore } from '../../../src/index.ts';
+import { masterKey, openStore, PostgresStore, secretKeyring, ValueVault, type PostgresStoreOptions, type SpecStore } from '../../../src/index.ts';
 import { eventReader, within } from '../../conformance/event-reader.ts';
 import { scratchSchema } from '../../fixtures/postgres-scratch.ts';
 import { serviceAvailable } from '../../fixtures/services.ts';
@@ -82,7 +83,7 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
     await opened[0]!.insert([{ kind: 'k', name: 'a' }]);
     expect((await opened[4]!.find()).map((spec) => spec.name)).toEqual(['a']);
     const tables = await scratch!.query<{ name: string }>('SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename LIKE $2 ORDER BY 1', [scratch!.name, `${table}%`]);
-    expect(tables.rows.map((row) => row.name)).toEqual([table, `${table}_changes`, `${table}_leases`, `${table}_meta`]);
+    expect(tables.rows.map((row) => row.name)).toEqual([table, `${table}_changes`, `${table}_leases`, `${table}_meta`, `${table}_values`]);
   });
 
   it('keeps stores on different tables of one schema apart, specs and events', async () => {
@@ -105,7 +106,32 @@ describe.skipIf(scratch === undefined)('PostgresStore', () => {
     const upgraded = await open({ table: 'old_specs' });
     expect(await upgraded.find()).toEqual([kept]);
     expect(await upgraded.acquireLease('k', 'me', 1000, { n: 1 })).toMatchObject({ holder: 'me', data: { n: 1 } });
-    expect((await scratch!.query(`SELECT version FROM "${scratch!.name}"."old_specs_meta"`)).rows).toEqual([{ version: 2 }]);
+    expect((await scratch!.query(`SELECT version FROM "${scratch!.name}"."old_specs_meta"`)).rows).toEqual([{ version: 3 }]);
+  });
+
+  it('upgrades version-2 tables (no values table, changes limited to specs) in place, keeping specs and leases', async () => {
+    const first = await open({ table: 'v2_specs' });
+    const [kept] = await first.insert([{ kind: 'k', name: 'kept' }]);
+    await first.acquireLease('held', 'me', 60_000, { n: 1 });
+    const schema = `"${scratch!.name}"`;
+    await scratch!.query(`DROP TABLE ${schema}."v2_specs_values"; ALTER TABLE ${schema}."v2_specs_changes" DROP CONSTRAINT "v2_specs_changes_op_check";
+      ALTER TABLE ${schema}."v2_specs_changes" ADD CONSTRAINT "v2_specs_changes_op_check" CHECK (op IN ('insert', 'update', 'delete')); UPDATE ${schema}."v2_specs_meta" SET version = 2`);
+    const upgraded = await open({ table: 'v2_specs' });
+    expect(await upgraded.find()).toEqual([kept]);
+    expect(await upgraded.acquireLease('held', 'me', 1000)).toMatchObject({ data: { n: 1 } });
+    expect(await upgraded.putValues([{ name: 'v', data: 1 }])).toMatchObject([{ name: 'v', revision: 1 }]);
+    expect((await scratch!.query(`SELECT version FROM ${schema}."v2_specs_meta"`)).rows).toEqual([{ version: 3 }]);
+  });
+
+  it('keeps a secret sealed at rest: neither the values table nor the change log holds its clear text', async () => {
+    const store = await open({ table: 'sealed_specs' });
+    const keyring = secretKeyring(masterKey(randomBytes(32).toString('base64'), 'test'));
+    await new ValueVault({ store, keyring }).set([{ name: 'token', data: 'clear-text-hunter2', secret: true }]);
+    const schema = `"${scratch!.name}"`;
+    const raw = await scratch!.query(`SELECT v.*, (SELECT json_agg(c.*) FROM ${schema}."sealed_specs_changes" AS c) AS changes FROM ${schema}."sealed_specs_values" AS v`);
+    expect(raw.rows).toHaveLength(1);
+    expect(JSON.stringify(raw.rows)).not.toContain('hunter2');
+    expect(JSON.stringify(raw.rows)).toContain('AES-256-GCM');
   });
 
   it('refuses tables of a newer schema version with ERR_STORE_UNAVAILABLE', async () => {

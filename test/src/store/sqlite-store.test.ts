@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore, type SqliteStoreOptions } from '../../../src/index.ts';
+import { masterKey, secretKeyring, SqliteStore, ValueVault, type SqliteStoreOptions } from '../../../src/index.ts';
 import { eventReader } from '../../conformance/event-reader.ts';
 
 describe('SqliteStore', () => {
@@ -101,8 +102,45 @@ describe('SqliteStore', () => {
       await upgraded.close();
     }
     const check = new DatabaseSync(path);
-    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 2 });
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
     check.close();
+  });
+
+  it('upgrades a version-2 file (no weft_values) in place, keeping its specs and leases', async () => {
+    const first = open();
+    const [kept] = await first.insert([{ kind: 'k', name: 'kept' }]);
+    await first.acquireLease('held', 'me', 60_000, { n: 1 });
+    await first.close();
+    const db = new DatabaseSync(path);
+    db.exec('DROP TABLE weft_values; PRAGMA user_version = 2');
+    db.close();
+    const upgraded = open();
+    try {
+      expect(await upgraded.find()).toEqual([kept]);
+      expect(await upgraded.acquireLease('held', 'me', 1000)).toMatchObject({ data: { n: 1 } });
+      expect(await upgraded.putValues([{ name: 'v', data: 1 }])).toMatchObject([{ name: 'v', revision: 1 }]);
+    } finally {
+      await upgraded.close();
+    }
+    const check = new DatabaseSync(path);
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 3 });
+    check.close();
+  });
+
+  it('keeps a secret sealed at rest: neither weft_values nor weft_changes holds its clear text', async () => {
+    const store = open();
+    try {
+      const keyring = secretKeyring(masterKey(randomBytes(32).toString('base64'), 'test'));
+      await new ValueVault({ store, keyring }).set([{ name: 'token', data: 'clear-text-hunter2', secret: true }]);
+    } finally {
+      await store.close();
+    }
+    const db = new DatabaseSync(path);
+    const rows = [...db.prepare('SELECT * FROM weft_values').all(), ...db.prepare('SELECT * FROM weft_changes').all()];
+    db.close();
+    expect(rows).toHaveLength(2);
+    expect(JSON.stringify(rows)).not.toContain('hunter2');
+    expect(JSON.stringify(rows)).toContain('AES-256-GCM');
   });
 
   it('refuses a file whose schema is newer than this weft with ERR_STORE_UNAVAILABLE', () => {
