@@ -224,7 +224,19 @@ function parseHeaders(raw: Buffer | undefined): Record<string, string> {
   try {
     const parsed = JSON.parse(raw.toString()) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    // The headers weft writes are lower-case strings already: then the parsed object is the answer.
+    const record = parsed as Record<string, unknown>;
+    let plain = true;
+    for (const name in record) {
+      if (typeof record[name] !== 'string' || name !== name.toLowerCase()) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return record as Record<string, string>;
+    const headers: Record<string, string> = {};
+    for (const name in record) headers[name.toLowerCase()] = String(record[name]);
+    return headers;
   } catch {
     // Unreadable headers: the body is delivered with none, its type guessed.
     return {};
