@@ -183,21 +183,21 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   }
 
   /**
-   * Starts what it holds while there is room, and fetches more once half the window is free (or
-   * nothing is waiting), with at most one fetch on its way: so the next batch travels while this
-   * one runs, and held + asked for never exceeds the window.
+   * Starts what it holds while there is room, and fetches as much as the window has free once
+   * fewer messages wait than can run at once, with at most one fetch on its way: so the next batch
+   * travels while the last ones of this batch run, a batch is as large as the window allows (a
+   * round trip per window, not per message), and held + asked for never exceeds the window.
    */
   async #pull(subscription: Subscription, signal: AbortSignal): Promise<void> {
     const { concurrency, prefetch } = this.#options;
     const window = concurrency + prefetch;
-    const half = Math.ceil(window / 2);
     let fetching: Promise<void> | undefined;
     let failure: { reason: unknown } | undefined;
     const fill = (): void => {
       for (;;) {
         if (fetching === undefined && !signal.aborted) {
           const free = window - this.#inFlight.size - this.#waiting.length;
-          if (free > 0 && (free >= half || this.#waiting.length === 0)) fetching = fetch(free);
+          if (free > 0 && this.#waiting.length < concurrency) fetching = fetch(free);
         }
         if (this.#waiting.length === 0 || this.#inFlight.size >= concurrency || !this.#context.processes.admitting) return;
         this.#start(this.#waiting.shift()!);
