@@ -236,6 +236,9 @@ class RedisSubscription implements Subscription {
   }
 }
 
+/** A header name that may not be lower-case already (anything but lower-case ASCII, digits, `-`, `_` and `.`). */
+const NOT_LOWER_CASE = /[^a-z0-9_.-]/;
+
 function parseHeaders(raw: Buffer | undefined): Record<string, string> {
   if (raw === undefined) return {};
   try {
@@ -245,7 +248,7 @@ function parseHeaders(raw: Buffer | undefined): Record<string, string> {
     const record = parsed as Record<string, unknown>;
     let plain = true;
     for (const name in record) {
-      if (typeof record[name] !== 'string' || name !== name.toLowerCase()) {
+      if (typeof record[name] !== 'string' || NOT_LOWER_CASE.test(name)) {
         plain = false;
         break;
       }
