@@ -182,30 +182,58 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     await this.#subscription?.stop().catch(() => undefined);
   }
 
-  /** Starts what it holds while there is room, and fetches more when it holds too little. */
+  /**
+   * Starts what it holds while there is room, and fetches as much as the window has free once
+   * fewer messages wait than can run at once, with at most one fetch on its way: so the next batch
+   * travels while the last ones of this batch run, a batch is as large as the window allows (a
+   * round trip per window, not per message), and held + asked for never exceeds the window.
+   */
   async #pull(subscription: Subscription, signal: AbortSignal): Promise<void> {
     const { concurrency, prefetch } = this.#options;
-    while (!signal.aborted) {
-      if (!this.#context.processes.admitting) {
-        // The runtime is shutting down: hand back what was fetched and wait to be deactivated.
-        this.#release(this.#waiting.splice(0));
-        await abortableDelay(2_147_483_647, signal);
-        return;
+    const window = concurrency + prefetch;
+    let fetching: Promise<void> | undefined;
+    let failure: { reason: unknown } | undefined;
+    const fill = (): void => {
+      for (;;) {
+        if (fetching === undefined && !signal.aborted) {
+          const free = window - this.#inFlight.size - this.#waiting.length;
+          if (free > 0 && this.#waiting.length < concurrency) fetching = fetch(free);
+        }
+        if (this.#waiting.length === 0 || this.#inFlight.size >= concurrency || !this.#context.processes.admitting) return;
+        this.#start(this.#waiting.shift()!);
       }
-      while (this.#waiting.length > 0 && this.#inFlight.size < concurrency) this.#start(this.#waiting.shift()!);
-      if (this.#inFlight.size >= concurrency) {
+    };
+    const fetch = (want: number): Promise<void> => subscription.receive(want).then((batch) => {
+      fetching = undefined;
+      if (signal.aborted) this.#release(batch);
+      else {
+        for (const delivery of batch) this.#waiting.push(delivery);
+        // Started here, not a turn later in the loop: a message starts as soon as it arrives.
+        fill();
+      }
+      this.#room?.();
+    }, (thrown: unknown) => {
+      fetching = undefined;
+      failure = { reason: thrown };
+      this.#room?.();
+    });
+    try {
+      while (!signal.aborted) {
+        if (failure !== undefined) throw failure.reason;
+        if (!this.#context.processes.admitting) {
+          // The runtime is shutting down: hand back what was fetched and wait to be deactivated.
+          await fetching;
+          this.#release(this.#waiting.splice(0));
+          await abortableDelay(2_147_483_647, signal);
+          return;
+        }
+        fill();
+        // Woken by a message settling (room) or by a fetch coming back.
         await new Promise<void>((resolve) => (this.#room = resolve));
         this.#room = undefined;
-        continue;
       }
-      const want = concurrency + prefetch - this.#inFlight.size - this.#waiting.length;
-      if (want <= 0) continue;
-      const batch = await subscription.receive(want);
-      if (signal.aborted) {
-        this.#release(batch);
-        return;
-      }
-      for (const delivery of batch) this.#waiting.push(delivery);
+    } finally {
+      await fetching;
     }
   }
 
@@ -240,26 +268,30 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     entry.settled = true;
     const error = reply.payload instanceof Error ? toWeftError(reply.payload) : undefined;
     const { delivery } = entry;
-    let settling: Promise<void>;
     if (error === undefined) {
-      settling = delivery.ack().then(() => void this.#counters.acked++);
+      this.#track(entry, delivery.ack(), error, 'acked');
     } else if (this.#state === 'closed' || !this.#context.processes.admitting) {
-      settling = delivery.nack(0, false);
+      this.#track(entry, delivery.nack(0, false), error);
     } else if (!malformed && delivery.attempt < this.#options.retry.max) {
-      settling = delivery.nack(this.#retryDelay(delivery.attempt), true).then(() => void this.#counters.nacked++);
+      this.#track(entry, delivery.nack(this.#retryDelay(delivery.attempt), true), error, 'nacked');
     } else {
-      settling = this.#deadLetter(delivery, error, malformed);
+      this.#track(entry, this.#deadLetter(delivery, error, malformed), error);
     }
-    this.#track(entry, settling, error);
   }
 
-  #track(entry: InFlight, settling: Promise<void>, error?: Error): void {
-    const tracked = settling
-      .catch((thrown: unknown) => this.#logger.warn({ err: toWeftError(thrown), id: entry.delivery.brokerId }, 'cannot settle a message: the broker will deliver it again'))
-      .finally(() => {
-        this.#settling.delete(tracked);
-        void entry.process.finish(error);
-      });
+  /** Ends the message's process once it is settled (counted under `count` when that worked). One promise per message. */
+  #track(entry: InFlight, settling: Promise<void>, error?: Error, count?: 'acked' | 'nacked'): void {
+    const done = (): void => {
+      this.#settling.delete(tracked);
+      void entry.process.finish(error);
+    };
+    const tracked = settling.then(() => {
+      if (count !== undefined) this.#counters[count]++;
+      done();
+    }, (thrown: unknown) => {
+      this.#logger.warn({ err: toWeftError(thrown), id: entry.delivery.brokerId }, 'cannot settle a message: the broker will deliver it again');
+      done();
+    });
     this.#settling.add(tracked);
   }
 

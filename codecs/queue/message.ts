@@ -51,15 +51,10 @@ export function encodeBody(payload: unknown): { body: Uint8Array; contentType: s
  * from another producer): JSON when it parses, else a string when it is UTF-8, else bytes.
  */
 export function decodeBody(body: Uint8Array, contentType: string | undefined, where: { id: string; queue: string }): unknown {
+  if (contentType === JSON_TYPE) return parseJson(body, JSON_TYPE, where);
   const type = contentType?.split(';')[0]!.trim().toLowerCase();
   if (type === undefined || type === '') return guess(body);
-  if (type === JSON_TYPE || type.endsWith('+json')) {
-    try {
-      return JSON.parse(utf8.decode(body)) as unknown;
-    } catch (thrown) {
-      throw new WeftError('ERR_QUEUE_MESSAGE_INVALID', { ...where, reason: `${type} body does not parse: ${(thrown as Error).message}` });
-    }
-  }
+  if (type === JSON_TYPE || type.endsWith('+json')) return parseJson(body, type, where);
   if (type.startsWith('text/')) {
     try {
       return utf8.decode(body);
@@ -68,6 +63,14 @@ export function decodeBody(body: Uint8Array, contentType: string | undefined, wh
     }
   }
   return body;
+}
+
+function parseJson(body: Uint8Array, type: string, where: { id: string; queue: string }): unknown {
+  try {
+    return JSON.parse(utf8.decode(body)) as unknown;
+  } catch (thrown) {
+    throw new WeftError('ERR_QUEUE_MESSAGE_INVALID', { ...where, reason: `${type} body does not parse: ${(thrown as Error).message}` });
+  }
 }
 
 function guess(body: Uint8Array): unknown {
@@ -87,8 +90,9 @@ function guess(body: Uint8Array): unknown {
 /** The payload of a delivery (throws ERR_QUEUE_MESSAGE_INVALID for a body that does not decode). */
 export function messagePayload(delivery: Delivery, queue: string): MessagePayload {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(delivery.headers)) {
-    if (name !== HEADER.id && name !== HEADER.attempt) headers[name] = value;
+  const given = delivery.headers;
+  for (const name in given) {
+    if (name !== HEADER.id && name !== HEADER.attempt && Object.hasOwn(given, name)) headers[name] = given[name]!;
   }
   const id = delivery.headers[HEADER.id] ?? delivery.brokerId;
   return { id, queue, attempt: delivery.attempt, body: decodeBody(delivery.body, headers[HEADER.contentType], { id, queue }), headers };

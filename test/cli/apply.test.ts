@@ -68,6 +68,8 @@ describe('weft apply', () => {
     ['a link to a port the target lacks', 'kind: listener\nname: l\nprotocol: http\nport: 1\nlinks:\n  out: [{name: pong, port: bogus}]\n', 'ERR_PORT_UNKNOWN', 'links.out[0].port'],
     ['a link from a port the kind lacks', 'kind: nop\nname: n\nlinks:\n  out: [{name: pong, port: in}]\n', 'ERR_PORT_UNKNOWN', 'links.out'],
     ['a duplicate name in one apply', '- {kind: nop, name: twin}\n- {kind: nop, name: twin}\n', 'ERR_NAME_TAKEN', 'name'],
+    ['a consumer with an unknown queue URL scheme', 'kind: consumer\nname: c\nurl: kafka://broker:9092\nqueue: jobs\n', 'ERR_SPEC_INVALID', 'url: unknown queue URL scheme "kafka"'],
+    ['a publisher with an unknown queue URL scheme', 'kind: publisher\nname: p\nurl: sqs://queue\nqueue: jobs\n', 'ERR_SPEC_INVALID', 'url: unknown queue URL scheme "sqs"'],
   ];
 
   it.each(refused)('refuses %s with a coded error naming the field and stores nothing', async (_case, yaml, code, field) => {

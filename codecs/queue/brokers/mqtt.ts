@@ -13,10 +13,12 @@ const base: IClientOptions = { protocolVersion: 5, connectTimeout: 2000, reconne
 /**
  * `mqtt://` and `mqtts://` (mqtt.js, MQTT 5, QoS 1): a queue is a topic. Each consumer has a
  * persistent session (client id from group, host and topic; kept a day), so messages published
- * while it is away wait for it. MQTT acknowledges a message when it is received, so from then
- * on the engine holds it: a retry waits in the engine and is published again with `weft-attempt`
- * one higher, messages fetched but not run are published again at a stop, and a crash loses
- * the messages it held (at most concurrency + prefetch). The broker has no queue depth.
+ * while it is away wait for it. A message is acknowledged (PUBACK) once it is settled, in the
+ * order the messages came, so the broker gives what an engine held when it died to the session
+ * again when it comes back (at-least-once). A retry waits in the engine and is published again
+ * with `weft-attempt` one higher (a crash loses the retries waiting); messages fetched but not
+ * run are published again at a stop. A replacement consumer takes the session over, so the
+ * messages the old one still ran may come again. The broker has no queue depth.
  */
 class MqttBroker implements Broker {
   readonly #url: string;
@@ -47,11 +49,23 @@ class MqttBroker implements Broker {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const clientId = `weft-${options.group}-${hostname()}-${options.queue}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
-    const client = await mqtt.connectAsync(this.#url, {
+    const client = mqtt.connect(this.#url, {
       ...base, clientId, clean: false, properties: { sessionExpiryInterval: SESSION_EXPIRY_S, receiveMaximum: Math.min(65_535, options.window) },
-    }, false);
+    });
+    // Before the connection is up: a resumed session's unacknowledged messages come right after CONNACK.
     const subscription = new MqttSubscription(this, client, options);
     try {
+      await new Promise<void>((resolve, reject) => {
+        const fail = (error?: Error): void => {
+          client.off('connect', up);
+          reject(error ?? new Error("Couldn't connect to server"));
+        };
+        const up = (): void => {
+          client.off('error', fail).off('close', fail);
+          resolve();
+        };
+        client.once('connect', up).once('error', fail).once('close', fail);
+      });
       await client.subscribeAsync(options.queue, { qos: 1 });
     } catch (thrown) {
       await client.endAsync(true).catch(() => undefined);
@@ -73,45 +87,73 @@ class MqttBroker implements Broker {
   }
 }
 
+/** mqtt.js's packet writer (not in its typings): how a PUBACK goes out. */
+type SendPacket = (packet: { cmd: string; messageId?: number; reasonCode?: number }, callback?: (error?: Error) => void, ...rest: unknown[]) => void;
+
+/**
+ * mqtt.js sends a message's PUBACK when its handler calls back, and reads nothing more until
+ * then; so the callback is called at once (reading goes on) and the PUBACK itself is held back
+ * here until the message is settled, sent in the order the messages came (MQTT wants them so):
+ * the broker keeps what is not acknowledged, gives it again to the session after a crash, and
+ * sends at most `receiveMaximum` (the window) unacknowledged at once, which is the flow control.
+ */
 class MqttSubscription implements Subscription {
   readonly #broker: MqttBroker;
   readonly #client: MqttClient;
   readonly #options: SubscribeOptions;
   readonly #arrivals = new Arrivals<IPublishPacket>();
-  #withheld: (() => void) | undefined;
+  readonly #send: SendPacket;
+  /** Message ids in arrival order, with whether each is settled, until their PUBACK is sent. */
+  readonly #unacked: { readonly messageId: number; settled: boolean }[] = [];
+  #held = 0;
+  #ending = false;
 
   constructor(broker: MqttBroker, client: MqttClient, options: SubscribeOptions) {
     this.#broker = broker;
     this.#client = client;
     this.#options = options;
+    const internal = client as unknown as { _sendPacket: SendPacket };
+    const send = internal._sendPacket.bind(client);
+    this.#send = send;
+    internal._sendPacket = (packet, callback, ...rest) => {
+      // Held back: sent by #acknowledge once the message is settled.
+      if (packet.cmd === 'puback') callback?.();
+      else send(packet, callback, ...rest);
+    };
     client.on('error', () => undefined);
     client.on('close', () => this.#arrivals.fail(new Error('the MQTT connection closed')));
-    // The PUBACK goes out when `done` is called: withholding it while full is the flow control.
     client.handleMessage = (packet, done) => {
-      if (this.#arrivals.stopped) return;
-      this.#arrivals.push(packet);
-      if (this.#arrivals.items.length < options.window) done();
-      else this.#withheld = () => done();
+      if (packet.qos > 0 && packet.messageId !== undefined) this.#unacked.push({ messageId: packet.messageId, settled: false });
+      if (this.#arrivals.stopped) void this.#delivery(packet).nack(0, false);
+      else this.#arrivals.push(packet);
+      done();
     };
   }
 
   async receive(max: number): Promise<Delivery[]> {
-    const taken = await this.#arrivals.take(max);
-    const withheld = this.#withheld;
-    this.#withheld = undefined;
-    withheld?.();
-    return taken.map((packet) => this.#delivery(packet));
+    return (await this.#arrivals.take(max)).map((packet) => this.#delivery(packet));
   }
 
-  /** Ends the session's connection (kept on the broker); fetched messages are published again. */
+  /** Stops taking messages; fetched ones are published again; the connection ends once nothing is held. */
   async stop(): Promise<void> {
     if (this.#arrivals.stopped) return;
-    const held = this.#arrivals.stop();
-    // The message whose PUBACK was withheld is redelivered by the broker with the session.
-    const last = this.#withheld === undefined ? undefined : held.pop();
-    void last;
-    await Promise.allSettled(held.map((packet) => this.#delivery(packet).nack(0, false)));
-    await this.#client.endAsync(true).catch(() => undefined);
+    const unread = this.#arrivals.stop();
+    await Promise.allSettled(unread.map((packet) => this.#delivery(packet).nack(0, false)));
+    this.#ending = true;
+    await this.#endWhenIdle();
+  }
+
+  async #endWhenIdle(): Promise<void> {
+    if (this.#ending && this.#held === 0) await this.#client.endAsync().catch(() => undefined);
+  }
+
+  /** Marks a message settled and sends the PUBACKs now due, oldest first. */
+  #acknowledge(messageId: number | undefined): void {
+    const entry = messageId === undefined ? undefined : this.#unacked.find((candidate) => candidate.messageId === messageId && !candidate.settled);
+    if (entry !== undefined) entry.settled = true;
+    let due = 0;
+    while (due < this.#unacked.length && this.#unacked[due]!.settled) due++;
+    for (const { messageId: id } of this.#unacked.splice(0, due)) this.#send({ cmd: 'puback', messageId: id, reasonCode: 0 });
   }
 
   #delivery(packet: IPublishPacket): Delivery {
@@ -123,16 +165,29 @@ class MqttSubscription implements Subscription {
     const body = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const attempt = headerAttempt(headers);
     const id = headers[HEADER.id] ?? randomUUID();
+    this.#held++;
+    let settled = false;
+    const settle = async (work: () => Promise<void>): Promise<void> => {
+      if (settled) return;
+      settled = true;
+      try {
+        await work();
+        this.#acknowledge(packet.messageId);
+      } finally {
+        this.#held--;
+        await this.#endWhenIdle();
+      }
+    };
     return {
       brokerId: id,
       body,
       headers,
       attempt,
-      ack: () => Promise.resolve(),
-      nack: (delayMs, failed) => this.#broker.later(this.#options.queue, {
+      ack: () => settle(() => Promise.resolve()),
+      nack: (delayMs, failed) => settle(() => this.#broker.later(this.#options.queue, {
         body,
         headers: { ...headers, [HEADER.id]: id, [HEADER.attempt]: String(attempt + (failed ? 1 : 0)) },
-      }, delayMs),
+      }, delayMs)),
     };
   }
 }

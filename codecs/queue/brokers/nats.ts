@@ -5,8 +5,8 @@ import {
 } from '@nats-io/jetstream';
 import type { Broker, Delivery, OpenBroker, OutgoingMessage, QueueDepth, SubscribeOptions, Subscription } from './broker.ts';
 import { HEADER } from '../message.ts';
+import { AckBatcher } from './ack-batcher.ts';
 import { Arrivals } from './arrivals.ts';
-
 
 /** A JetStream stream name for a subject (names cannot hold `.`, `*`, `>` or spaces). */
 function streamName(subject: string): string {
@@ -87,6 +87,11 @@ class NatsSubscription implements Subscription {
   readonly #window: number;
   readonly #arrivals = new Arrivals<JsMsg>();
   readonly #held = new Set<JsMsg>();
+  /** Acks of one event-loop turn go out together: nats.js writes them in one socket write. */
+  readonly #acks = new AckBatcher<JsMsg>((batch) => {
+    for (const message of batch) message.ack();
+    return Promise.resolve();
+  });
   readonly #timer: NodeJS.Timeout;
   #room: (() => void) | undefined;
 
@@ -129,6 +134,7 @@ class NatsSubscription implements Subscription {
     const unread = this.#arrivals.stop();
     this.#room?.();
     for (const message of unread) message.nak();
+    await this.#acks.flush();
     await this.#messages.close().catch(() => undefined);
   }
 
@@ -145,8 +151,7 @@ class NatsSubscription implements Subscription {
       attempt: message.info.deliveryCount,
       ack: () => {
         this.#held.delete(message);
-        message.ack();
-        return Promise.resolve();
+        return this.#acks.add(message);
       },
       nack: (delayMs) => {
         this.#held.delete(message);

@@ -36,23 +36,20 @@ function retryKey(stream: string): string {
  */
 class RedisBroker implements Broker {
   readonly #redis: Redis;
-  readonly #acks: AckBatcher<{ stream: string; group: string; id: string }>;
+  readonly #acks: AckBatcher<PendingAck>;
 
   constructor(redis: Redis) {
     this.#redis = redis;
     this.#acks = new AckBatcher(async (batch) => {
+      // Grouped by the subscription's target (one object per stream and group): one XACK + XDEL each.
+      const byTarget = new Map<AckTarget, string[]>();
+      for (const { target, id } of batch) {
+        const ids = byTarget.get(target);
+        if (ids === undefined) byTarget.set(target, [id]);
+        else ids.push(id);
+      }
       const multi = this.#redis.multi();
-      const byStream = new Map<string, { group: string; ids: string[] }>();
-      for (const { stream, group, id } of batch) {
-        const key = `${stream}\u0000${group}`;
-        const entry = byStream.get(key) ?? { group, ids: [] };
-        entry.ids.push(id);
-        byStream.set(key, entry);
-      }
-      for (const [key, { group, ids }] of byStream) {
-        const stream = key.slice(0, key.indexOf('\u0000'));
-        multi.xack(stream, group, ...ids).xdel(stream, ...ids);
-      }
+      for (const [{ stream, group }, ids] of byTarget) multi.xack(stream, group, ...ids).xdel(stream, ...ids);
       await multi.exec();
     });
   }
@@ -95,11 +92,23 @@ class RedisBroker implements Broker {
 
 type Entry = [id: Buffer, fields: Buffer[] | null];
 
+/** The stream and group acks go to: one object per subscription. */
+interface AckTarget {
+  readonly stream: string;
+  readonly group: string;
+}
+
+interface PendingAck {
+  readonly target: AckTarget;
+  readonly id: string;
+}
+
 class RedisSubscription implements Subscription {
   readonly #redis: Redis;
   readonly #blocking: Redis;
-  readonly #acks: AckBatcher<{ stream: string; group: string; id: string }>;
+  readonly #acks: AckBatcher<PendingAck>;
   readonly #options: SubscribeOptions;
+  readonly #target: AckTarget;
   readonly #consumer: string;
   readonly #held = new Set<string>();
   readonly #claimed = new Map<string, Entry>();
@@ -108,11 +117,12 @@ class RedisSubscription implements Subscription {
   #stopped = false;
   #failure: Error | undefined;
 
-  constructor(redis: Redis, blocking: Redis, acks: AckBatcher<{ stream: string; group: string; id: string }>, options: SubscribeOptions) {
+  constructor(redis: Redis, blocking: Redis, acks: AckBatcher<PendingAck>, options: SubscribeOptions) {
     this.#redis = redis;
     this.#blocking = blocking;
     this.#acks = acks;
     this.#options = options;
+    this.#target = { stream: options.queue, group: options.group };
     this.#consumer = `weft@${hostname()}`;
     this.#history = !options.replacing;
     const key = retryKey(options.queue);
@@ -148,7 +158,7 @@ class RedisSubscription implements Subscription {
       if (this.#held.has(id)) continue;
       if (fields === null) {
         // Deleted meanwhile (trimmed): nothing to deliver, only to acknowledge.
-        void this.#acks.add({ stream: this.#options.queue, group: this.#options.group, id });
+        void this.#acks.add({ target: this.#target, id });
         continue;
       }
       this.#held.add(id);
@@ -184,14 +194,21 @@ class RedisSubscription implements Subscription {
   }
 
   #delivery(id: string, fields: Buffer[]): Delivery {
-    const map = new Map<string, Buffer>();
-    for (let index = 0; index + 1 < fields.length; index += 2) map.set(fields[index]!.toString(), fields[index + 1]!);
+    let found: Buffer | undefined;
+    let rawHeaders: Buffer | undefined;
+    for (let index = 0; index + 1 < fields.length; index += 2) {
+      const name = fields[index]!;
+      if (name.length === 4 && name.toString() === 'body') found = fields[index + 1]!;
+      else if (name.length === 7 && name.toString() === 'headers') rawHeaders = fields[index + 1]!;
+    }
     let headers: Record<string, string>;
     let body: Uint8Array;
-    if (map.has('body')) {
-      body = map.get('body')!;
-      headers = parseHeaders(map.get('headers'));
+    if (found !== undefined) {
+      body = found;
+      headers = parseHeaders(rawHeaders);
     } else {
+      const map = new Map<string, Buffer>();
+      for (let index = 0; index + 1 < fields.length; index += 2) map.set(fields[index]!.toString(), fields[index + 1]!);
       // An entry from another producer without a body field: its fields are the body.
       body = Buffer.from(JSON.stringify(Object.fromEntries([...map].map(([name, value]) => [name, value.toString()]))));
       headers = { [HEADER.contentType]: 'application/json' };
@@ -205,7 +222,7 @@ class RedisSubscription implements Subscription {
       attempt: headerAttempt(headers),
       ack: () => {
         settle();
-        return this.#acks.add({ stream: queue, group, id });
+        return this.#acks.add({ target: this.#target, id });
       },
       nack: async (delayMs, failed) => {
         settle();
@@ -219,12 +236,27 @@ class RedisSubscription implements Subscription {
   }
 }
 
+/** A header name that may not be lower-case already (anything but lower-case ASCII, digits, `-`, `_` and `.`). */
+const NOT_LOWER_CASE = /[^a-z0-9_.-]/;
+
 function parseHeaders(raw: Buffer | undefined): Record<string, string> {
   if (raw === undefined) return {};
   try {
     const parsed = JSON.parse(raw.toString()) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    // The headers weft writes are lower-case strings already: then the parsed object is the answer.
+    const record = parsed as Record<string, unknown>;
+    let plain = true;
+    for (const name in record) {
+      if (typeof record[name] !== 'string' || NOT_LOWER_CASE.test(name)) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return record as Record<string, string>;
+    const headers: Record<string, string> = {};
+    for (const name in record) headers[name.toLowerCase()] = String(record[name]);
+    return headers;
   } catch {
     // Unreadable headers: the body is delivered with none, its type guessed.
     return {};

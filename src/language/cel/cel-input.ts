@@ -37,17 +37,17 @@ function convert(value: object, depth: number): unknown {
   const record = value as Record<string, unknown>;
   let changed = Object.hasOwn(record, 'constructor');
   // Accessors are not called here (a lazily decoded body stays lazy), only read when copying.
-  const safeValues = new Map<string, unknown>();
+  let safeValues: Map<string, unknown> | undefined;
   for (const key of Object.keys(record)) {
     const item: unknown = Object.getOwnPropertyDescriptor(record, key)?.value;
     if (typeof item !== 'object' || item === null) continue;
     const safe = convert(item, depth + 1);
     if (safe !== item) {
       changed = true;
-      safeValues.set(key, safe);
+      (safeValues ??= new Map()).set(key, safe);
     }
   }
   if (!changed) return value;
-  const entries: [string, unknown][] = Object.keys(record).map((key) => [key, safeValues.has(key) ? safeValues.get(key) : record[key]]);
+  const entries: [string, unknown][] = Object.keys(record).map((key) => [key, safeValues?.has(key) === true ? safeValues.get(key) : record[key]]);
   return Object.hasOwn(record, 'constructor') ? new Map(entries) : Object.fromEntries(entries);
 }

@@ -117,5 +117,32 @@ for (const broker of BROKERS) {
       expect(stats.deadLettered).toBe(COUNT / 10);
       expect(stats.nacked).toBeGreaterThanOrEqual((COUNT / 10) * 2);
     }, 60_000);
+
+    it('carries traceparent through the broker to the workflow, and on through a publisher to the next queue', async () => {
+      const url = broker.url(found.get(broker.name) ?? '');
+      const queue = uniqueQueue(`weft-test-trace-${broker.name}`);
+      const seen = recorder();
+      const next = recorder();
+      harness = await startRuntime([
+        { kind: 'consumer', name: 'in', url, queue, links: { out: [{ name: 'seen', port: 'in' }] } },
+        { kind: 'record', name: 'seen', key: 'seen', links: { out: [{ name: 'forward', port: 'in' }] } },
+        { kind: 'snippet', name: 'forward', language: 'cel', code: 'self.body', links: { out: [{ name: 'publish', port: 'in' }] } },
+        { kind: 'publisher', name: 'publish', url, queue: `${queue}.next` },
+        { kind: 'consumer', name: 'next', url, queue: `${queue}.next`, links: { out: [{ name: 'next-seen', port: 'in' }] } },
+        { kind: 'record', name: 'next-seen', key: 'next' },
+      ], new Map([['seen', seen], ['next', next]]));
+      await consuming(harness.runtime, ['in', 'next']);
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const { broker: client, release } = await brokerFor(harness.runtime, url);
+      try {
+        await client.publish(queue, { body: new TextEncoder().encode('{"n":1}'), headers: { 'weft-id': 'a', 'content-type': 'application/json', traceparent } });
+        await waitFor(() => next.payloads.length === 1, 10_000, 'the forwarded message');
+      } finally {
+        await release();
+      }
+      expect(seen.payloads[0]).toMatchObject({ id: 'a', body: { n: 1 }, headers: { traceparent } });
+      expect(next.payloads[0]).toMatchObject({ body: { n: 1 }, headers: { traceparent } });
+      expect(next.payloads[0]!.id).not.toBe('a');
+    }, 30_000);
   });
 }

@@ -1,5 +1,7 @@
 // An unreachable broker: the consumer retries with backoff and logs once per state change, the
 // engine keeps serving its other workflows, and consuming resumes when the broker is back.
+// The backoff itself is measured against a server that accepts each connection and drops it.
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/index.ts';
 import { serviceAvailable } from '../../fixtures/services.ts';
@@ -52,4 +54,37 @@ describe.skipIf(!redis.available)('consumer with an unreachable broker', () => {
       await proxy.close();
     }
   }, 60_000);
+});
+
+describe('consumer reconnecting to a broker that drops every connection', () => {
+  it('waits longer after each failed attempt (backoff from 200 ms, doubling) and logs the outage once', async () => {
+    const accepted: number[] = [];
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      accepted.push(performance.now());
+      sockets.add(socket);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const lines: string[] = [];
+    const harness = await startRuntime([
+      { kind: 'consumer', name: 'far', url: `redis://127.0.0.1:${port}`, queue: uniqueQueue('weft-test-backoff'), links: { out: [{ name: 'far-done', port: 'in' }] } },
+      { kind: 'record', name: 'far-done', key: 'far' },
+    ], new Map([['far', recorder()]]), { logger: collectingLogger(lines) });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // Attempts at 0, ~150, ~450, ~1050, ~2250 ms: 4 to 6 in 3 s; a fixed 200 ms would make 15.
+      expect(accepted.length).toBeGreaterThanOrEqual(3);
+      expect(accepted.length).toBeLessThanOrEqual(7);
+      const gaps = accepted.slice(1).map((at, index) => at - accepted[index]!);
+      expect(gaps.at(-1)!).toBeGreaterThan(2 * gaps[0]!);
+      expect(lines.filter((line) => line.includes('queue broker unavailable'))).toHaveLength(1);
+      expect(harness.runtime.status().every((node) => node.state === 'active')).toBe(true);
+    } finally {
+      await harness.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 15_000);
 });

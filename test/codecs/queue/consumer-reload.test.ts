@@ -7,9 +7,17 @@ import { brokerFor, consuming, publishMany, recorder, startRuntime, uniqueQueue,
 
 const COUNT = 2000;
 const redis = await serviceAvailable('redis');
-const targets = [
+const nats = await serviceAvailable('nats');
+const rabbitmq = await serviceAvailable('rabbitmq');
+const mqtt = await serviceAvailable('mqtt');
+const targets: { name: string; url: string; run: boolean; consumer?: Partial<Spec> }[] = [
   { name: 'memory', url: 'memory://reload', run: true },
   { name: 'redis', url: redis.url, run: redis.available },
+  // Messages on their way to the replaced node's pull when it unsubscribes wait for redeliverAfter (ack_wait).
+  { name: 'nats', url: nats.url, run: nats.available, consumer: { redeliverAfter: '2s' } },
+  { name: 'rabbitmq', url: rabbitmq.url, run: rabbitmq.available },
+  // The replacement takes the MQTT session over: what the old node still ran may come twice.
+  { name: 'mqtt', url: mqtt.url, run: mqtt.available },
 ];
 
 async function update(store: SpecStore, name: string, change: Partial<Spec>): Promise<void> {
@@ -23,7 +31,7 @@ describe('consumer under hot reload', () => {
       const queue = uniqueQueue('weft-test-reload');
       const done = recorder();
       const harness = await startRuntime([
-        { kind: 'consumer', name: 'jobs', url: target.url, queue, concurrency: 8, links: { out: [{ name: 'work', port: 'in' }] } },
+        { kind: 'consumer', name: 'jobs', url: target.url, queue, concurrency: 8, ...target.consumer, links: { out: [{ name: 'work', port: 'in' }] } },
         { kind: 'snippet', name: 'work', language: 'cel', code: '{"id": self.id, "v": 1}', links: { out: [{ name: 'done', port: 'in' }] } },
         { kind: 'record', name: 'done', key: 'done', ms: 1 },
       ], new Map([['done', done]]), { drainTimeoutMs: 2000 });
