@@ -12,6 +12,8 @@ import { isHttpResponse } from '../_shared/http/http-response.ts';
 import { LazyBody, takesLazyBodies } from '../_shared/http/lazy-body.ts';
 import { HTTP_TAKEOVER } from '../_shared/http/takeover.ts';
 import type { Connections } from './listener/connections.ts';
+import { CorsPolicy, CorsSchema, corsProblems, type CorsSpec } from './listener/cors-policy.ts';
+import { RateLimiter, RateLimitSchema, rateLimitProblems, type RateLimitSpec } from './listener/rate-limiter.ts';
 import { FailureLog } from './listener/failure-log.ts';
 import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
@@ -29,6 +31,8 @@ export const schema = Type.Object({
   host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "0.0.0.0" (all interfaces), loopback in the system namespace.' })),
   port: Type.Integer({ minimum: 0, maximum: 65_535, description: 'The TCP port; 0 picks a free one (tests).' }),
   limits: Type.Optional(LimitsSchema),
+  cors: Type.Optional(CorsSchema),
+  rateLimit: Type.Optional(RateLimitSchema),
 });
 
 /** Options of a ListenerNode: the address to serve, its limits and the runtime's services. */
@@ -42,6 +46,10 @@ export interface ListenerOptions {
   readonly limits?: ListenerLimits;
   /** When set, only requests whose Host header these names allow are served (403 otherwise). */
   readonly hosts?: HostNames;
+  /** Cross-origin rules applied before (preflights) and after (reply headers) the workflow. */
+  readonly cors?: CorsSpec;
+  /** Requests per client per window; over it, 429 before the workflow runs. */
+  readonly rateLimit?: RateLimitSpec;
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
@@ -65,6 +73,9 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly #logger: Logger;
   readonly #hosts: HostNames | undefined;
   readonly #failures: FailureLog;
+  readonly #cors: CorsPolicy | undefined;
+  readonly #rateLimit: RateLimitSpec | undefined;
+  #limiter: RateLimiter | undefined;
   #server: HttpServer | undefined;
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
@@ -81,6 +92,9 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.#hosts = options.hosts;
     this.#logger = options.context.logger.child({ kind, node: this.name });
     this.#failures = new FailureLog(this.#logger);
+    this.#cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
+    this.#rateLimit = options.rateLimit;
+    this.#limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
   }
 
   /** The bound port, or undefined when not listening. */
@@ -126,6 +140,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     }
     previous.#server = undefined;
     this.#server = server;
+    // The counts survive a reload that keeps the window and what makes a client.
+    if (this.#rateLimit !== undefined && previous.#limiter !== undefined) this.#limiter = new RateLimiter(this.#rateLimit, previous.#limiter);
   }
 
   async close(): Promise<void> {
@@ -142,6 +158,19 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
       writeError(reply, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
+      return;
+    }
+    const cors = this.#cors?.verdict(request) ?? 'none';
+    if (this.#cors !== undefined) this.#cors.decorate(request, reply, cors);
+    const waitMs = this.#limiter?.take(request) ?? 0;
+    if (waitMs > 0) {
+      reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+      writeError(reply, new WeftError('ERR_RATE_LIMITED', { node: this.name, max: String(this.#limiter!.max), window: `${this.#limiter!.windowMs} ms` }));
+      return;
+    }
+    if (this.#cors !== undefined && CorsPolicy.isPreflight(request)) {
+      if (cors === 'allowed') this.#cors.answerPreflight(request, reply);
+      else writeError(reply, new WeftError('ERR_CORS_ORIGIN_NOT_ALLOWED', { origin: printable(request.headers.origin ?? '') }));
       return;
     }
     const process = this.#context.processes.spawn();
@@ -298,13 +327,13 @@ export const definition = defineKind({
   description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response.',
   schema,
   ports: { in: [], out: ['out', 'error'] },
-  validate: (spec) => limitsProblems(spec.limits),
+  validate: (spec) => [...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit)],
   codec: (spec, context) => {
     const name = spec.name ?? spec.id ?? kind;
     const policy = context.network;
     const host = spec.host ?? (policy === undefined ? '0.0.0.0' : '127.0.0.1');
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
-    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts });
+    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit });
   },
 });

@@ -340,6 +340,16 @@ export const catalogue = {
     message: 'Content-Encoding "{encoding}" is not supported: {reason}',
     hint: 'Send the body as it is, or compressed once with gzip, deflate or br.',
   },
+  ERR_RATE_LIMITED: {
+    category: 'resource exhausted',
+    message: 'listener {node} allows {max} requests per {window} per client: too many requests',
+    hint: 'Wait for the number of seconds in Retry-After, or raise rateLimit.max of the listener (docs/kinds/listener.md).',
+  },
+  ERR_CORS_ORIGIN_NOT_ALLOWED: {
+    category: 'permission denied',
+    message: 'cross-origin requests from "{origin}" are not allowed',
+    hint: 'Add the origin (scheme://host[:port], as the browser sends it) to cors.origins of the listener (docs/kinds/listener.md).',
+  },
   ERR_HTTP_HOST_NOT_ALLOWED: {
     category: 'permission denied',
     message: 'requests for host "{host}" are not served here',
