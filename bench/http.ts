@@ -4,10 +4,8 @@
 // With taskset available, servers are pinned to the last core and the load generator to the
 // others, so the server (not autocannon) is what saturates; otherwise all three tie near the
 // client's own ceiling and the ratio says little.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { cpuSeconds, PINNED, SERVER_CORE, startServerProcess } from './lib/server-process.ts';
 import autocannon from 'autocannon';
 import { median } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
@@ -28,44 +26,10 @@ interface Sample {
   readonly non2xx: number;
 }
 
-const CORES = availableParallelism();
-const PINNED = CORES >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-if (PINNED) spawnSync('taskset', ['-pc', `0-${CORES - 2}`, String(process.pid)]);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
   const script = new URL(`./servers/${variant}.ts`, import.meta.url).pathname;
-  const [command, args] = PINNED
-    ? ['taskset', ['-c', String(CORES - 1), process.execPath, script, String(port)]]
-    : [process.execPath, [script, String(port)]];
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${variant} did not start`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${variant} exited with ${code}`)));
-  });
+  const { child, port } = await startServerProcess(script);
   return { child, url: `http://127.0.0.1:${port}/ping` };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is none. */
-function cpuSeconds(pid: number): number {
-  const file = `/proc/${pid}/stat`;
-  if (!existsSync(file)) return Number.NaN;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function load(url: string, seconds: number, pid = 0): Promise<Sample> {
@@ -103,7 +67,7 @@ try {
   ) as unknown as Record<Variant, { rps: number; cpuUsPerRequest: number; p50Ms: number; p99Ms: number; errors: number }>;
   const ratioFastify = summary.weft.rps / summary.fastify.rps;
   const ratioNode = summary.weft.rps / summary['node-http'].rps;
-  console.log(`\nbench:http — ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections, medians; ${PINNED ? `server pinned to core ${CORES - 1}` : 'not pinned'}`);
+  console.log(`\nbench:http — ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections, medians; ${PINNED ? `server pinned to core ${SERVER_CORE}` : 'not pinned'}`);
   console.log('variant      req/s   CPU µs/req   p50 ms  p99 ms  errors');
   for (const variant of VARIANTS) {
     const s = summary[variant];

@@ -4,10 +4,8 @@
 // loop (send, wait for the echo, send again) for the round's duration. Rounds alternate the
 // order; medians of the rounds are compared. Target: weft ≥ 0.8× raw ws. With taskset, servers
 // are pinned to the last core and the clients to the others, so the server is what saturates.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { cpuSeconds, PINNED, startServerProcess } from './lib/server-process.ts';
 import WebSocket from 'ws';
 import { median } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
@@ -27,46 +25,10 @@ interface Sample {
   readonly p99Ms: number;
 }
 
-const CORES = availableParallelism();
-const PINNED = CORES >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-if (PINNED) spawnSync('taskset', ['-pc', `0-${CORES - 2}`, String(process.pid)]);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
   const script = new URL(`./servers/${variant === 'weft' ? 'ws-weft' : variant === 'raw-ws' ? 'ws-raw' : 'ws-raw-upgrade'}.ts`, import.meta.url).pathname;
-  const flags = process.env.BENCH_PROFILE === variant ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
-  const [command, args] = PINNED
-    ? ['taskset', ['-c', String(CORES - 1), process.execPath, ...flags, script, String(port)]]
-    : [process.execPath, [...flags, script, String(port)]];
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${variant} did not start`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${variant} exited with ${code}`)));
-  });
+  const { child, port } = await startServerProcess(script, process.env.BENCH_PROFILE === variant ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : []);
   return { child, url: `ws://127.0.0.1:${port}/ws` };
-}
-
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function open(url: string): Promise<WebSocket> {
