@@ -19,6 +19,7 @@ import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
 import { DEFAULT_LIMITS, LimitsSchema, limitsProblems, resolveLimits, type ListenerLimits } from './listener/listener-limits.ts';
 import { requestPayload } from './listener/request-payload.ts';
+import { readTlsMaterial, TlsSchema, TlsWatcher, type TlsMaterial, type TlsSpec } from './listener/tls-files.ts';
 import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
 
@@ -33,6 +34,7 @@ export const schema = Type.Object({
   limits: Type.Optional(LimitsSchema),
   cors: Type.Optional(CorsSchema),
   rateLimit: Type.Optional(RateLimitSchema),
+  tls: Type.Optional(TlsSchema),
 });
 
 /** Options of a ListenerNode: the address to serve, its limits and the runtime's services. */
@@ -50,6 +52,8 @@ export interface ListenerOptions {
   readonly cors?: CorsSpec;
   /** Requests per client per window; over it, 429 before the workflow runs. */
   readonly rateLimit?: RateLimitSpec;
+  /** Serve HTTPS: the files (watched for replacement while active) and what they held at load. */
+  readonly tls?: { readonly spec: TlsSpec; readonly material: TlsMaterial };
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
@@ -76,6 +80,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly #cors: CorsPolicy | undefined;
   readonly #rateLimit: RateLimitSpec | undefined;
   #limiter: RateLimiter | undefined;
+  readonly #tls: ListenerOptions['tls'];
+  #tlsWatcher: TlsWatcher | undefined;
   #server: HttpServer | undefined;
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
@@ -95,6 +101,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.#cors = options.cors === undefined ? undefined : new CorsPolicy(options.cors);
     this.#rateLimit = options.rateLimit;
     this.#limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
+    this.#tls = options.tls;
+  }
+
+  /** Whether it serves HTTPS. */
+  get secure(): boolean {
+    return this.#tls !== undefined;
   }
 
   /** The bound port, or undefined when not listening. */
@@ -110,10 +122,15 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   /** Listens (idempotent) and makes this node the one that answers, with its limits; ERR_LISTEN_FAILED on failure. */
   async activate(): Promise<void> {
     if (this.#closed) throw new WeftError('ERR_NODE_CLOSED', { node: `${kind} ${this.host}:${this.configuredPort}` });
-    const server = (this.#server ??= new HttpServer({ host: this.host, port: this.configuredPort, owner: this, limits: this.limits }));
+    const tls = this.#tls;
+    const server = (this.#server ??= new HttpServer({ host: this.host, port: this.configuredPort, owner: this, limits: this.limits, tls: tls?.material }));
     server.owner = this;
     server.configure(this.limits);
+    // An adopted HTTPS server takes this spec's files (they may name others, or hold a new certificate).
+    if (tls !== undefined && server.tls !== tls.material) server.setSecureContext(tls.material);
     await this.#listen(server);
+    this.#tlsWatcher?.stop();
+    this.#tlsWatcher = tls === undefined ? undefined : new TlsWatcher(tls.spec, (material) => server.setSecureContext(material), this.#logger);
   }
 
   /** Stops listening, unless another listener adopted the server. */
@@ -121,6 +138,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     const server = this.#server;
     this.#server = undefined;
     this.#predecessor = undefined;
+    this.#tlsWatcher?.stop();
+    this.#tlsWatcher = undefined;
     await server?.close();
   }
 
@@ -134,11 +153,14 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     if (!(previous instanceof ListenerNode) || previous === this || this.#server !== undefined) return;
     const server = previous.#server;
     if (server === undefined || !server.listening || previous.protocol !== this.protocol || previous.configuredPort !== this.configuredPort) return;
-    if (previous.host !== this.host) {
+    // Another host, or HTTP ↔ HTTPS: a new server, bound once the old one stops accepting.
+    if (previous.host !== this.host || server.secure !== this.secure) {
       if (this.configuredPort !== 0) this.#predecessor = server;
       return;
     }
     previous.#server = undefined;
+    previous.#tlsWatcher?.stop();
+    previous.#tlsWatcher = undefined;
     this.#server = server;
     // The counts survive a reload that keeps the window and what makes a client.
     if (this.#rateLimit !== undefined && previous.#limiter !== undefined) this.#limiter = new RateLimiter(this.#rateLimit, previous.#limiter);
@@ -334,6 +356,7 @@ export const definition = defineKind({
     const host = spec.host ?? (policy === undefined ? '0.0.0.0' : '127.0.0.1');
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
-    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit });
+    const tls = spec.tls === undefined ? undefined : { spec: spec.tls, material: readTlsMaterial(spec.tls) };
+    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls });
   },
 });

@@ -313,6 +313,11 @@ export const catalogue = {
     message: 'cannot listen on {address}: {reason}',
     hint: 'Another program holds the port, or the address is not local; change host or port.',
   },
+  ERR_TLS_INVALID: {
+    category: 'invalid argument',
+    message: '{field}: {reason}',
+    hint: 'Give readable PEM files: tls.cert the certificate (chain), tls.key its private key (with tls.passphrase when encrypted); they must belong together.',
+  },
   ERR_HTTP_BODY_INVALID: {
     category: 'invalid argument',
     message: 'request body cannot be decoded as {type}: {reason}',

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WeftError, type Process } from '../../../src/index.ts';
@@ -8,6 +9,7 @@ import { errorBody, statusOfError } from '../../_shared/http/http-response.ts';
 import { Connections } from './connections.ts';
 import type { ListenerLimits } from './listener-limits.ts';
 import { bodyReader } from './read-body.ts';
+import type { TlsMaterial } from './tls-files.ts';
 
 /** Whoever answers the requests of a server: the listener node that currently owns it. */
 export interface RequestHandler {
@@ -37,6 +39,8 @@ export interface ServerAddress {
 export interface HttpServerOptions extends ServerAddress {
   readonly owner: RequestHandler;
   readonly limits: ListenerLimits;
+  /** Serve HTTPS with these certificate and key (setSecureContext replaces them live). */
+  readonly tls?: TlsMaterial;
 }
 
 /** How often Node looks for connections past headersTimeout/requestTimeout, at most. */
@@ -53,7 +57,10 @@ export class HttpServer {
   owner: RequestHandler;
   readonly host: string;
   readonly port: number;
+  /** Whether it serves HTTPS; fixed for the server's life (a listener that changes it binds a new one). */
+  readonly secure: boolean;
   #limits: ListenerLimits;
+  #tls: TlsMaterial | undefined;
   #app: FastifyInstance | undefined;
   #connections: Connections | undefined;
   #starting: Promise<void> | undefined;
@@ -63,6 +70,20 @@ export class HttpServer {
     this.port = options.port;
     this.owner = options.owner;
     this.#limits = options.limits;
+    this.#tls = options.tls;
+    this.secure = options.tls !== undefined;
+  }
+
+  /** The certificate and key served now (HTTPS only). */
+  get tls(): TlsMaterial | undefined {
+    return this.#tls;
+  }
+
+  /** Serves new TLS material on the same socket: new connections get it, open ones keep theirs. */
+  setSecureContext(material: TlsMaterial): void {
+    if (!this.secure) throw new Error('setSecureContext on an HTTP server');
+    this.#tls = material;
+    (this.#app?.server as HttpsServer | undefined)?.setSecureContext(material);
   }
 
   /** True once listening, until closed. */
@@ -170,6 +191,12 @@ function listenError(server: HttpServer, thrown: unknown): WeftError {
 /** A fastify app whose every request goes to the server's current owner, with its connections. */
 function createApp(server: HttpServer): { app: FastifyInstance; connections: Connections } {
   const limits = server.limits;
+  const timeouts = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.min(CHECK_INTERVAL_MS, Math.floor(limits.headersTimeoutMs / 4))),
+  };
   const app = Fastify({
     logger: false,
     routerOptions: { querystringParser: parseForm },
@@ -179,12 +206,8 @@ function createApp(server: HttpServer): { app: FastifyInstance; connections: Con
     return503OnClosing: false,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
-    http: {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: Math.max(10, Math.min(CHECK_INTERVAL_MS, Math.floor(limits.headersTimeoutMs / 4))),
-    },
+    // fastify gives `https` to https.createServer and ignores `http` then: the timeouts go in both.
+    ...(server.tls === undefined ? { http: timeouts } : { https: { ...timeouts, ...server.tls } }),
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', bodyReader(() => server.limits.bodySize));
