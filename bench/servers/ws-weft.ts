@@ -1,8 +1,7 @@
 // The WebSocket echo workflow on a weft Runtime over a memory store, for bench:ws:
 // listener → router (GET /ws) → upgrader.io; upgrader.out → if (a data frame) → cel echo → upgrader.in.
-import { createDefaultLanguages, Runtime, Scheme, type Spec } from '../../src/index.ts';
-import { openStore } from '../../src/store/index.ts';
-import { coreKinds } from '../../schemes/core.ts';
+import type { Spec } from '../../src/index.ts';
+import { serveSpecs } from '../lib/serve-specs.ts';
 
 const port = Number(process.argv[2]);
 const specs: Spec[] = [
@@ -12,9 +11,4 @@ const specs: Spec[] = [
   { kind: 'if', name: 'frames', when: 'self.type == 1 || self.type == 2', links: { 'out[0]': [{ name: 'echo', port: 'in' }] } },
   { kind: 'snippet', name: 'echo', language: 'cel', code: 'self.data', links: { out: [{ name: 'ws', port: 'in' }] } },
 ];
-const store = await openStore('memory://');
-await store.insert(specs);
-const runtime = new Runtime({ store, scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages() });
-await runtime.start();
-console.log('ready');
-process.on('SIGTERM', () => void runtime.close().then(() => process.exit(0)));
+await serveSpecs(specs);
