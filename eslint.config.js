@@ -17,6 +17,8 @@ const kernelZones = [
   { target: './src/store', from: './src', except: ['./store', './spec', './errors'] },
   { target: './src/loader', from: './src', except: ['./loader', './store', './symbol', './scheme', './spec', './node', './process', './language', './log', './errors'] },
   { target: './src/runtime', from: './src', except: ['./runtime', './loader', './symbol', './scheme', './store', './spec', './process', './language', './log', './errors'] },
+  { target: './src/auth', from: './src', except: ['./auth', './store', './log', './errors'] },
+  { target: './src/ops', from: './src', except: ['./ops', './auth', './runtime', './loader', './symbol', './scheme', './store', './spec', './node', './port', './packet', './process', './language', './log', './errors'] },
   { target: './src', from: './cli' },
   { target: './src', from: './codecs' },
   { target: './src', from: './schemes' },

@@ -15,3 +15,5 @@ export * from './store/index.ts';
 export * from './symbol/index.ts';
 export * from './loader/index.ts';
 export * from './runtime/index.ts';
+export * from './auth/index.ts';
+export * from './ops/index.ts';

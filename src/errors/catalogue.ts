@@ -350,6 +350,16 @@ export const catalogue = {
     message: 'listener {node} allows {max} requests per {window} per client: too many requests',
     hint: 'Wait for the number of seconds in Retry-After, or raise rateLimit.max of the listener (docs/kinds/listener.md).',
   },
+  ERR_AUTH_REQUIRED: {
+    category: 'unauthenticated',
+    message: 'authentication required: {reason}',
+    hint: 'Send a token as "Authorization: Bearer TOKEN" (create one with weft token create, docs/auth.md); a local development engine may run with --insecure instead.',
+  },
+  ERR_AUTH_FORBIDDEN: {
+    category: 'permission denied',
+    message: 'token {token} has role {role}; this needs {needed}',
+    hint: 'Use a token with a role that allows it (read < write < admin), or create one with weft token create --role ROLE (docs/auth.md).',
+  },
   ERR_CORS_ORIGIN_NOT_ALLOWED: {
     category: 'permission denied',
     message: 'cross-origin requests from "{origin}" are not allowed',
