@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_NAMESPACE, parseYamlDocuments, pointerToPath, WeftError } from '../src/index.ts';
+import { DEFAULT_NAMESPACE, JwtSchema, parseYamlDocuments, pointerToPath, WeftError } from '../src/index.ts';
 import { DEFAULT_STORE_URL } from '../src/store/index.ts';
 import type { CliIO } from './io.ts';
 
@@ -28,6 +28,13 @@ export const ConfigSchema = Type.Object(
     adminHosts: Type.Array(Type.String({ minLength: 1 }), {
       description: 'Host names the admin API answers besides localhost, 127.0.0.1 and [::1] (WEFT_ADMIN_HOSTS, comma-separated; --admin-host).',
     }),
+    insecure: Type.Boolean({
+      description: 'Turns authentication of the admin API and the ops plane off, for local development; a warning is logged (WEFT_INSECURE, --insecure).',
+    }),
+    auth: Type.Optional(Type.Object({ jwt: Type.Optional(JwtSchema) }, {
+      additionalProperties: false,
+      description: 'How the admin API and the ops plane check credentials besides API tokens: `jwt` (a secret or a JWKS URL; docs/auth.md). File only.',
+    })),
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
@@ -41,7 +48,7 @@ export type Config = Static<typeof ConfigSchema>;
 
 const DEFAULTS: Config = {
   store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
-  adminBindPublic: false, adminHosts: [],
+  adminBindPublic: false, adminHosts: [], insecure: false,
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -54,13 +61,14 @@ const ENV: Record<string, keyof Config> = {
   WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
   WEFT_ADMIN_HOSTS: 'adminHosts',
   WEFT_OPS: 'ops',
+  WEFT_INSECURE: 'insecure',
 };
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
 function fromEnv(key: keyof Config, value: string): unknown {
   if (key === 'drainTimeoutMs' || key === 'processTimeoutMs') return Number(value);
   if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (key === 'adminBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
+  if (key === 'adminBindPublic' || key === 'insecure') return BOOLEANS[value.trim().toLowerCase()] ?? value;
   return value;
 }
 

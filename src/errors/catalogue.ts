@@ -360,6 +360,26 @@ export const catalogue = {
     message: 'token {token} has role {role}; this needs {needed}',
     hint: 'Use a token with a role that allows it (read < write < admin), or create one with weft token create --role ROLE (docs/auth.md).',
   },
+  ERR_AUTH_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'credentials cannot be checked now: {reason}',
+    hint: 'The store (API tokens) or the JWKS URL did not answer; the request was refused rather than let through. Retry; check the store and jwt.jwks.',
+  },
+  ERR_TOKEN_INVALID: {
+    category: 'invalid argument',
+    message: 'the token request is invalid: {reason}',
+    hint: 'Fix the named field (weft token create NAME --role read|write|admin [--expires 30d]; docs/auth.md).',
+  },
+  ERR_TOKEN_NAME_TAKEN: {
+    category: 'already exists',
+    message: 'a token named "{name}" already exists',
+    hint: 'Token names are unique in a store: pick another name, or revoke the old token first (weft token revoke NAME).',
+  },
+  ERR_TOKEN_NOT_FOUND: {
+    category: 'not found',
+    message: 'no token {token}',
+    hint: 'weft token list shows the tokens by id and name.',
+  },
   ERR_CORS_ORIGIN_NOT_ALLOWED: {
     category: 'permission denied',
     message: 'cross-origin requests from "{origin}" are not allowed',
