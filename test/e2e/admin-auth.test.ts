@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
 
@@ -136,6 +137,42 @@ describe('weft start -n system --insecure', () => {
       }
     }, 15_000, 'the insecure admin API to answer without a token');
     expect(admin.output()).toMatch(/authentication is off \(--insecure\)/);
+  }, 30_000);
+});
+
+describe('the admin API with auth.jwt in weft.config.yaml', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let admin: Engine;
+
+  afterAll(async () => {
+    await stop([admin]);
+    dir?.remove();
+  });
+
+  it('takes JWTs signed with the configured secret, with the role from the claim', async () => {
+    dir = tempDir();
+    const port = await freePort();
+    const secret = 'an-admin-jwt-secret-of-32-characters-or-more';
+    writeFileSync(join(dir.path, 'weft.config.yaml'), `auth:\n  jwt:\n    secret: ${secret}\n    issuer: https://idp.test\n`);
+    const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}`, WEFT_LOG_LEVEL: 'info', WEFT_SYSTEM_PORT: String(port) };
+    admin = spawnWeft(['start', '-n', 'system'], { cwd: dir.path, env });
+    const jwt = (claims: Record<string, unknown>): Promise<string> =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.test').setSubject('ops-team').setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    const post = async (token: string): Promise<Response> => fetch(`http://127.0.0.1:${port}/v1/specs`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'nop', name: `n-${Date.now()}-${Math.random().toString(36).slice(2, 6)}` }), signal: AbortSignal.timeout(5000),
+    });
+    const writer = await jwt({ role: 'write' });
+    await eventually(async () => {
+      try {
+        return (await post(writer)).status === 201 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 15_000, 'the admin API to take a write JWT');
+    expect((await post(await jwt({ role: 'read' }))).status).toBe(403);
+    const roleless = await post(await jwt({}));
+    expect(roleless.status).toBe(401);
+    expect(await codeOf(roleless)).toBe('ERR_AUTH_REQUIRED');
   }, 30_000);
 });
 
