@@ -7,8 +7,9 @@ export interface ErrorRow {
   /** What a user who meets the error should do; mirrored in docs/errors.md. */
   readonly hint: string;
   /**
-   * The HTTP status when it is not the category's (`httpStatusOf`): only for HTTP-specific
-   * refusals with a status of their own (413, 415) that no category names.
+   * The HTTP status when it is not the category's (`httpStatusOf`): HTTP-specific refusals
+   * with a status of their own (413, 415), and limits a workflow hits on the server (a
+   * snippet's memory, CEL cost, recursion: 500), since 429 is kept for admission limits.
    */
   readonly status?: number;
 }
@@ -155,6 +156,7 @@ export const catalogue = {
   },
   ERR_SNIPPET_MEMORY: {
     category: 'resource exhausted',
+    status: 500,
     message: 'snippet went over its memory limit of {mb} MiB',
     hint: 'The code builds too much data; build less, or raise the snippet memory (MiB). The snippet is reloaded for the next call.',
   },
@@ -165,6 +167,7 @@ export const catalogue = {
   },
   ERR_SNIPPET_PAYLOAD_TOO_LARGE: {
     category: 'resource exhausted',
+    status: 500,
     message: 'snippet {what} of {size} is over the payload limit of {mb} MiB',
     hint: 'A snippet argument or result is measured in characters of its JSON text (bytes of byte arrays); send or build less, or raise the javascript payloadMb limit (docs/languages/javascript.md).',
   },
@@ -190,6 +193,7 @@ export const catalogue = {
   },
   ERR_CEL_COST_LIMIT: {
     category: 'resource exhausted',
+    status: 500,
     message: 'cel expression went over its cost limit of {limit}',
     hint: 'The expression ranges over too much data (nested macros on big lists, cel.bind of big values); simplify it, or raise the cel costLimit (docs/languages/cel.md).',
   },
@@ -215,6 +219,7 @@ export const catalogue = {
   },
   ERR_RECURSION_LIMIT: {
     category: 'resource exhausted',
+    status: 500,
     message: 'the workflow recursed too deep: a cycle of nodes has no exit',
     hint: 'A node links back to itself (directly or through others) and nothing ends the loop; add a condition (if/switch) that leaves the cycle, or use the for kind.',
   },
@@ -432,6 +437,7 @@ export const catalogue = {
   },
   ERR_HTTP_RESPONSE_TOO_LARGE: {
     category: 'resource exhausted',
+    status: 502,
     message: 'response from {url} is larger than {max} bytes',
     hint: 'Ask the server for less, or raise maxResponseBytes on the http node.',
   },
@@ -467,6 +473,7 @@ export const catalogue = {
   },
   ERR_EXEC_OUTPUT_TOO_LARGE: {
     category: 'resource exhausted',
+    status: 500,
     message: 'handler {command} wrote more than {max} bytes',
     hint: 'Reply with less, or raise maxOutputBytes on the exec node.',
   },
