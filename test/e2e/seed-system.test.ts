@@ -49,7 +49,7 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ERR_AUTH_REQUIRED');
   });
 
-  it('POST /v1/nodes creates one spec or a list in the namespace default; GET lists that namespace', async () => {
+  it('POST /v1/nodes creates one spec or a list in the namespace default; GET lists every namespace, the admin workflow\'s own too', async () => {
     const [a, b, c] = [`a-${randomUUID().slice(0, 8)}`, `b-${randomUUID().slice(0, 8)}`, `c-${randomUUID().slice(0, 8)}`];
     const one = await send('POST', snippet(a));
     expect(one.status).toBe(200);
@@ -59,7 +59,8 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
     expect(((await list.json()) as Stored[]).map((spec) => spec.name)).toEqual([b, c]);
     const listed = await names();
     expect(listed).toEqual(expect.arrayContaining([a, b, c]));
-    expect(listed).not.toContain('listener');
+    // uniflow's GET /v1/nodes reads with a null filter: every spec of every namespace (reference §12.1).
+    expect(listed).toEqual(expect.arrayContaining(['listener', 'router', 'nodes_read']));
   });
 
   it('PATCH /v1/nodes merge-patches the spec with the id in the body', async () => {
