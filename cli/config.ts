@@ -90,10 +90,17 @@ export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
   if (own?.sandbox !== undefined && io.env.WEFT_SANDBOX === undefined && flags.sandbox === undefined) merged.sandbox = own.sandbox;
   const errors = [...Value.Errors(ConfigSchema, merged)];
   if (errors.length > 0) {
-    const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${error.message}`).join('; ');
+    const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${explain(error.schema as { anyOf?: readonly { const?: unknown }[] }, error.value, error.message)}`).join('; ');
     throw new WeftError('ERR_CONFIG_INVALID', { reason });
   }
   return merged as Config;
+}
+
+/** A validation message a person can act on: a union of literals lists its choices ("Expected union value" does not). */
+function explain(schema: { anyOf?: readonly { const?: unknown }[] }, value: unknown, message: string): string {
+  const choices = schema.anyOf?.map((option) => option.const);
+  if (choices === undefined || choices.length === 0 || choices.some((choice) => choice === undefined)) return message;
+  return `must be one of ${choices.map((choice) => String(choice)).join(', ')} (got ${JSON.stringify(value)})`;
 }
 
 function readConfigFile(io: CliIO): Record<string, unknown> {

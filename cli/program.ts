@@ -35,7 +35,14 @@ export function createProgram(io: CliIO): Command {
  */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   try {
-    await createProgram(io).parseAsync([...args], { from: 'user' });
+    const program = createProgram(io);
+    // Commander answers `weft nosuch --help` with the root help and exit 0; an unknown command is a usage error.
+    const first = args.find((arg) => !arg.startsWith('-'));
+    if (first !== undefined && first !== 'help' && !program.commands.some((command) => command.name() === first || command.aliases().includes(first))) {
+      io.stderr.write(`error: unknown command '${first}' (weft --help lists the commands)\n`);
+      return 2;
+    }
+    await program.parseAsync([...args], { from: 'user' });
     return 0;
   } catch (thrown) {
     if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;

@@ -355,6 +355,11 @@ export const catalogue = {
     message: 'listener {node} allows {max} requests per {window} per client: too many requests',
     hint: 'Wait for the number of seconds in Retry-After, or raise rateLimit.max of the listener (docs/kinds/listener.md).',
   },
+  ERR_NODE_VERSION: {
+    category: 'failed precondition',
+    message: 'weft needs Node.js 22.12 or newer; this is {version}',
+    hint: 'Install Node.js 24 LTS (nvm install 24, or your package manager) and run weft with it, in every terminal you use.',
+  },
   ERR_AUTH_REQUIRED: {
     category: 'unauthenticated',
     message: 'authentication required: {reason}',
