@@ -70,3 +70,19 @@ describe('what a newcomer trips over (issue 12 findings)', () => {
     expect(run.stderr).not.toContain('at ');
   });
 });
+
+describe('weft delete', () => {
+  it('deletes by the id weft get prints, as well as by name', async () => {
+    const cwd = fresh();
+    expect((await weft(['apply', '-f', '-'], { cwd, stdin: 'kind: nop\nname: one\n---\nkind: nop\nname: two\n' })).code).toBe(0);
+    const listed = JSON.parse((await weft(['get', '-o', 'json'], { cwd })).stdout) as { id: string; name: string }[];
+    const one = listed.find((spec) => spec.name === 'one')!;
+    const byId = await weft(['delete', one.id], { cwd });
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toContain('nop/one deleted');
+    expect((await weft(['delete', 'two'], { cwd })).code).toBe(0);
+    const refused = await weft(['delete', '0193c0de-0000-7000-8000-000000000000'], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('ERR_SPEC_NOT_FOUND');
+  });
+});
