@@ -86,3 +86,16 @@ describe('weft delete', () => {
     expect(refused.stderr).toContain('ERR_SPEC_NOT_FOUND');
   });
 });
+
+describe('weft apply of an unnamed spec', () => {
+  it('is refused with the field named, instead of creating a duplicate at every apply', async () => {
+    const cwd = fresh();
+    for (let round = 0; round < 2; round++) {
+      const run = await weft(['apply', '-f', '-'], { cwd, stdin: 'kind: nop\n' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('ERR_SPEC_INVALID');
+      expect(run.stderr).toContain('name');
+    }
+    expect((await weft(['get', '-o', 'json'], { cwd })).stdout.trim()).toBe('[]');
+  });
+});
