@@ -30,7 +30,7 @@ export const kind = 'listener';
 /** The listener's own spec fields. */
 export const schema = Type.Object({
   protocol: Type.Literal('http', { description: 'The protocol served; only "http".' }),
-  host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "0.0.0.0" (all interfaces), loopback in the system namespace.' })),
+  host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "127.0.0.1" (this machine only); "0.0.0.0" serves every interface (in a container, say).' })),
   port: Type.Integer({ minimum: 0, maximum: 65_535, description: 'The TCP port; 0 picks a free one (tests).' }),
   limits: Type.Optional(LimitsSchema),
   cors: Type.Optional(CorsSchema),
@@ -404,7 +404,8 @@ export const definition = defineKind({
   codec: (spec, context) => {
     const name = spec.name ?? spec.id ?? kind;
     const policy = context.network;
-    const host = spec.host ?? (policy === undefined ? '0.0.0.0' : '127.0.0.1');
+    // Loopback unless told otherwise, as fastify does: serving the network is a decision (host: 0.0.0.0 in a container).
+    const host = spec.host ?? '127.0.0.1';
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
     const tls = spec.tls === undefined ? undefined : { spec: spec.tls, material: readTlsMaterial(spec.tls) };
