@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ApplyRefused } from './apply-refused.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { explainCommand, kindsCommand } from './commands/kinds.ts';
 import { tokenCommand } from './commands/token.ts';
 import { valuesCommand } from './commands/values.ts';
 import { diffCommand } from './commands/diff.ts';
@@ -14,7 +15,7 @@ import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {
