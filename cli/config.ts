@@ -29,6 +29,7 @@ export const ConfigSchema = Type.Object(
       description: 'Host names the admin API answers besides localhost, 127.0.0.1 and [::1] (WEFT_ADMIN_HOSTS, comma-separated; --admin-host).',
     }),
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
+    otel: Type.Optional(Type.String({ minLength: 1, description: 'OTLP/HTTP endpoint traces are sent to, e.g. http://127.0.0.1:4318 (/v1/traces is appended); off when unset, unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (WEFT_OTEL, --otel).' })),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
     })),
@@ -54,6 +55,7 @@ const ENV: Record<string, keyof Config> = {
   WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
   WEFT_ADMIN_HOSTS: 'adminHosts',
   WEFT_OPS: 'ops',
+  WEFT_OTEL: 'otel',
 };
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
