@@ -204,10 +204,16 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     const process = this.#context.processes.spawn();
     const span = startRequestSpan(process, request.raw, request.protocol, this.#owner);
     connections.begin(request.raw.socket, process);
+    // Under its span (when traced) the request's work and its reply see the span as active: log lines carry it.
+    if (span === undefined) this.#run(process, request, reply, connections, span);
+    else withSpan(span, () => this.#run(process, request, reply, connections, span));
+  }
+
+  #run(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, span: Span | undefined): void {
     const body = this.#body(request);
     let result: Reply;
     try {
-      result = span === undefined ? this.#dispatch(process, request, body) : withSpan(span, () => this.#dispatch(process, request, body));
+      result = this.#dispatch(process, request, body);
     } catch (thrown) {
       result = new Packet(toWeftError(thrown));
     }
@@ -240,12 +246,16 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     }
     const process = this.#context.processes.spawn();
     const span = startRequestSpan(process, request, this.secure ? 'https' : 'http', this.#owner);
+    if (span === undefined) this.#runUpgrade(process, request, socket, head, connections, span);
+    else withSpan(span, () => this.#runUpgrade(process, request, socket, head, connections, span));
+  }
+
+  #runUpgrade(process: Process, request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, span: Span | undefined): void {
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
     let result: Reply;
     try {
-      const emit = (): Reply => this.emit(process, new Packet(upgradePayload(request)));
-      result = span === undefined ? emit() : withSpan(span, emit);
+      result = this.emit(process, new Packet(upgradePayload(request)));
     } catch (thrown) {
       result = new Packet(toWeftError(thrown));
     }
