@@ -35,13 +35,11 @@ export function startRequestSpan(process: Process, request: IncomingMessage, sch
       'weft.namespace': owner.namespace,
       'weft.node': owner.node,
       'weft.kind': owner.kind,
-      'weft.process': process.id,
       'http.request.method': method,
       'url.path': question === -1 ? url : url.slice(0, question),
       'url.scheme': scheme,
       'server.port': socket.localPort,
       'client.address': socket.remoteAddress,
-      'network.protocol.version': request.httpVersion,
     },
   });
 }
