@@ -11,6 +11,10 @@ import { endProcessSpan, startProcessSpan } from '../../../codecs/_shared/trace/
 import { startTracing, type Tracing } from '../../../cli/tracing/start-tracing.ts';
 import { traceLogFields } from '../../../cli/tracing/trace-log-fields.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../harness/otlp-receiver.ts';
+import { serviceAvailable } from '../../fixtures/services.ts';
+
+const redis = await serviceAvailable('redis');
+if (!redis.available) console.warn(`start-tracing: the Redis queue hop is skipped (${redis.reason})`);
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -126,6 +130,29 @@ describe('tracing with the OpenTelemetry SDK (two engines in one process, one OT
     expect(failed.attributes['http.response.status_code']).toBe(500);
     const line = lines.find((fields) => fields.trace_id === failed.traceId);
     expect(line).toMatchObject({ span_id: failed.spanId, trace_flags: '01' });
+  });
+
+  it.skipIf(!redis.available)('a Redis queue hop carries the trace: publisher → broker → consumer', async () => {
+    const queue = `trace-${randomUUID().slice(0, 8)}`;
+    const gamma = await engine(`gamma-${randomUUID().slice(0, 6)}`, [
+      { kind: 'listener', name: 'http', protocol: 'http', host: '127.0.0.1', port: 0, links: { out: [{ name: 'enqueue', port: 'in' }] } },
+      { kind: 'publisher', name: 'enqueue', url: redis.url, queue },
+      { kind: 'consumer', name: 'jobs', url: redis.url, queue, links: { out: [{ name: 'done', port: 'in' }] } },
+      { kind: 'snippet', name: 'done', language: 'text', code: 'ok' },
+    ]);
+    try {
+      const traceId = randomUUID().replaceAll('-', '');
+      const response = await fetch(`http://127.0.0.1:${portOf(gamma)}/redis`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }, signal: AbortSignal.timeout(5000) });
+      expect(response.status).toBe(200);
+      const spans = ofTrace(await received((all) => ofTrace(all, traceId).some((span) => span.kind === CONSUMER), 'the redis consumer span'), traceId);
+      const producer = spans.find((span) => span.kind === PRODUCER)!;
+      const consumer = spans.find((span) => span.kind === CONSUMER)!;
+      expect(producer.attributes['messaging.system']).toBe('redis');
+      expect(consumer.parentSpanId).toBe(producer.spanId);
+      expect(consumer.attributes).toMatchObject({ 'messaging.system': 'redis', 'messaging.destination.name': queue });
+    } finally {
+      await gamma.close();
+    }
   });
 
   it('hopSpans makes a child span per node hop of a traced process, with error status on an error reply', async () => {
