@@ -1,4 +1,4 @@
-import type { Span } from '@opentelemetry/api';
+import type { Span, SpanContext } from '@opentelemetry/api';
 import type WebSocket from 'ws';
 import {
   InPort, OutPort, Packet, Process, WeftError,
@@ -15,6 +15,9 @@ import { endProcessSpan, processSpanOf, startProcessSpan, withSpan } from '../tr
  * process (read through by its frames' child processes) and on the process that opened it.
  */
 export const WS_CONNECTION: unique symbol = Symbol('weft.ws.connection');
+
+/** The process data key of the span context of the request that opened a connection (frames link to it). */
+const OPENED_BY = Symbol('weft.ws.openedBy');
 
 /**
  * The ports of the WebSocket kinds (`upgrader`, `websocket`): `io` opens a connection
@@ -74,6 +77,11 @@ export abstract class WsNode implements Node {
    */
   protected attach(socket: WebSocket, limits: ConnectionLimits, opened: Process, open: Readonly<Record<string, unknown>>, tied = false, params?: Readonly<Record<string, string>>): WsConnection {
     const process = tied ? opened.fork() : new Process();
+    // Frames link to the request that opened the connection (the connection process is often a new root).
+    if (activeTracer() !== undefined) {
+      const openedBy = processSpanOf(opened);
+      if (openedBy !== undefined) process.data.set(OPENED_BY, openedBy.spanContext());
+    }
     const connection = new WsConnection(socket, process, limits, {
       message: (from, data, isBinary) => this.#deliver(from, incoming(data, isBinary, from.id, from.params)),
       closed: (from, code, reason) => this.#closed(from, code, reason),
@@ -138,12 +146,12 @@ export abstract class WsNode implements Node {
 
   /** A frame's own trace (frames of a long connection are separate units of work), linked to the span of the request that opened it. */
   #frameSpan(connection: WsConnection, child: Process, payload: unknown): Span | undefined {
-    const opened = processSpanOf(connection.process);
+    const opened = connection.process.data.get(OPENED_BY) as SpanContext | undefined;
     const type = (payload as { type?: unknown } | null)?.type;
     return startProcessSpan(child, {
       name: `websocket ${this.name}`,
       kind: 'consumer',
-      links: opened === undefined ? undefined : [{ context: opened.spanContext() }],
+      links: opened === undefined ? undefined : [{ context: opened }],
       attributes: { 'weft.namespace': this.#owner.namespace, 'weft.node': this.name, 'weft.kind': this.#owner.kind, 'weft.process': child.id, 'weft.connection': connection.id, 'websocket.frame.type': typeof type === 'number' ? type : -1 },
     });
   }

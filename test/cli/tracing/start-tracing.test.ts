@@ -12,6 +12,8 @@ import { startTracing, type Tracing } from '../../../cli/tracing/start-tracing.t
 import { traceLogFields } from '../../../cli/tracing/trace-log-fields.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../harness/otlp-receiver.ts';
 import { serviceAvailable } from '../../fixtures/services.ts';
+import { wire } from '../../harness/wire.ts';
+import { closed, connect, echoFlow, nextMessage } from '../../codecs/network/ws/ws-flow.ts';
 
 const redis = await serviceAvailable('redis');
 if (!redis.available) console.warn(`start-tracing: the Redis queue hop is skipped (${redis.reason})`);
@@ -152,6 +154,43 @@ describe('tracing with the OpenTelemetry SDK (two engines in one process, one OT
       expect(consumer.attributes).toMatchObject({ 'messaging.system': 'redis', 'messaging.destination.name': queue });
     } finally {
       await gamma.close();
+    }
+  });
+
+  it('a schedule tick is its own trace, named after the schedule', async () => {
+    const name = `tick-${randomUUID().slice(0, 6)}`;
+    const wired = await wire([
+      { kind: 'schedule', name, interval: '100ms', links: { out: [{ name: 'done', port: 'in' }] } },
+      { kind: 'snippet', name: 'done', language: 'text', code: 'ok' },
+    ]);
+    try {
+      const spans = await received((all) => all.some((span) => span.name === `tick ${name}`), 'a tick span');
+      const tick = spans.find((span) => span.name === `tick ${name}`)!;
+      expect(tick.parentSpanId).toBeUndefined();
+      expect(tick.attributes).toMatchObject({ 'weft.kind': 'schedule', 'weft.node': name });
+      expect(tick.status).toBe(0);
+    } finally {
+      await wired.close();
+    }
+  });
+
+  it('each WebSocket frame is a span linked to the span of the upgrade request', async () => {
+    const wired = await wire(echoFlow());
+    try {
+      const socket = await connect(`ws://127.0.0.1:${(wired.node('http') as ListenerNode).port}/ws`);
+      const echo = nextMessage(socket);
+      socket.send('hello');
+      expect(String(await echo)).toBe('hello');
+      socket.close();
+      await closed(socket);
+      const spans = await received((all) => all.some((span) => span.attributes['websocket.frame.type'] === 1), 'a frame span');
+      const frame = spans.find((span) => span.attributes['websocket.frame.type'] === 1)!;
+      const upgrade = spans.find((span) => span.spanId === frame.links[0]?.spanId)!;
+      expect(upgrade.attributes).toMatchObject({ 'url.path': '/ws', 'http.response.status_code': 101 });
+      expect(frame.traceId).not.toBe(upgrade.traceId);
+      expect(frame.attributes).toMatchObject({ 'weft.kind': 'upgrader', 'weft.node': 'ws' });
+    } finally {
+      await wired.close();
     }
   });
 
