@@ -54,8 +54,8 @@ const ENV: Record<string, keyof Config> = {
   WEFT_SANDBOX: 'sandbox',
   WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
   WEFT_ADMIN_HOSTS: 'adminHosts',
-  WEFT_OPS: 'ops',
   WEFT_OTEL: 'otel',
+  WEFT_OPS: 'ops',
 };
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
