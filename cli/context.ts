@@ -27,6 +27,7 @@ export function createLanguages(sandbox: Config['sandbox'] = 'process'): Languag
 export interface AdminFlags {
   readonly adminBindPublic?: boolean;
   readonly adminHost?: string[];
+  readonly insecure?: boolean;
 }
 
 /** Resolves the layered configuration for a command's flags. */
@@ -38,6 +39,7 @@ export function configFor(io: CliIO, flags: StoreFlags & AdminFlags & { logLevel
     sandbox: flags.sandbox as Config['sandbox'] | undefined,
     adminBindPublic: flags.adminBindPublic,
     adminHosts: flags.adminHost,
+    insecure: flags.insecure,
   });
 }
 

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { Runtime, secretKeyringFromEnv, specSyscalls, type Logger } from '../../src/index.ts';
+import {
+  Authenticator, isValueStore, JwtVerifier, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, type Logger, type SpecStore,
+} from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { adminNetworkPolicy } from '../admin-network-policy.ts';
@@ -37,7 +39,8 @@ export function startCommand(io: CliIO): Command {
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
     .option('--otel <url>', 'send OpenTelemetry traces to this OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
-    .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect);
+    .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect)
+    .option('--insecure', 'no authentication on the admin API and the ops plane (local development only)');
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
     // The flag beats WEFT_OTEL and the file (configFor layers the shared flags only).
@@ -78,6 +81,8 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
   const scheme = createScheme();
   const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
+  const tokens = isValueStore(store) ? new TokenVerifier({ registry: new TokenRegistry(store) }) : undefined;
+  const auth = config.insecure ? undefined : new Authenticator({ tokens, jwt: config.auth?.jwt === undefined ? undefined : new JwtVerifier(config.auth.jwt) });
   const runtime = new Runtime({
     namespace: config.namespace,
     store,
@@ -87,7 +92,8 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
-    network: adminNetworkPolicy(config),
+    network: adminNetworkPolicy(config, auth),
+    tokens,
     keyring,
     env: io.env,
   });
@@ -95,9 +101,22 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
     else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
     await runtime.start();
+    await announceAuth(config, store, logger);
     return runtime;
   } catch (thrown) {
     await runtime.close();
     throw thrown;
+  }
+}
+
+/** Says how the admin API is protected: a warning with --insecure, a hint when it needs a token and none exists. */
+async function announceAuth(config: Config, store: SpecStore, logger: Logger): Promise<void> {
+  if (config.insecure) {
+    logger.warn('authentication is off (--insecure): anyone who can reach the admin API or the ops plane can read and change every workflow; use it for local development only');
+    return;
+  }
+  if (config.namespace !== SYSTEM_NAMESPACE || config.auth?.jwt !== undefined || !isValueStore(store)) return;
+  if ((await new TokenRegistry(store).list()).length === 0) {
+    logger.info('the admin API requires a token and the store holds none: create one with `weft token create NAME --role admin` (or run with --insecure for local development)');
   }
 }

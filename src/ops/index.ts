@@ -1,1 +1,2 @@
 export * from './ops-route.ts';
+export * from './ops-guard.ts';

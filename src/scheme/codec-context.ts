@@ -1,3 +1,4 @@
+import type { TokenVerifier } from '../auth/index.ts';
 import type { LanguageRegistry } from '../language/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
@@ -25,6 +26,8 @@ export interface CodecContextOptions {
   readonly leases?: LeaseTable;
   /** The namespace's spec change feed (the runtime's, published by its loader); default: one nothing publishes to. */
   readonly specChanges?: SpecChanges;
+  /** The API tokens of the runtime's store; default: none. */
+  readonly tokens?: TokenVerifier;
 }
 
 /**
@@ -43,6 +46,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     node: options.node ?? (() => undefined),
     leases: options.leases,
     specChanges: options.specChanges ?? new SpecChanges(),
+    tokens: options.tokens,
     compile: (spec) => options.scheme.compile(spec, context),
   };
   for (const kind of options.scheme.kinds) {

@@ -1,5 +1,6 @@
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { LanguageRegistry } from '../language/index.ts';
+import type { TokenVerifier } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
@@ -39,6 +40,8 @@ export interface CodecContext {
   readonly leases?: LeaseTable;
   /** The spec change feed of the namespace (the `signal` kind); subscribe in `activate`, unsubscribe in `deactivate`/`close`. */
   readonly specChanges: SpecChanges;
+  /** The API tokens of the runtime's store (a listener's `auth.tokens`); undefined when the store keeps none. */
+  readonly tokens?: TokenVerifier;
 }
 
 /**
