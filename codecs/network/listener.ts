@@ -232,11 +232,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     const span = startRequestSpan(process, request.raw, request.protocol, this.#owner);
     connections.begin(request.raw.socket, process);
     // Under its span (when traced) the request's work and its reply see the span as active: log lines carry it.
-    if (span === undefined) this.#run(process, request, reply, connections, span);
-    else withSpan(span, () => this.#run(process, request, reply, connections, span));
+    if (span === undefined) this.#execute(process, request, reply, connections, principal, span);
+    else withSpan(span, () => this.#execute(process, request, reply, connections, principal, span));
   }
 
-  #run(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, span: Span | undefined): void {
+  #execute(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, principal: Principal | undefined, span: Span | undefined): void {
     const body = this.#body(request);
     let result: Reply;
     try {
@@ -288,11 +288,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   #takeOver(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
     const span = startRequestSpan(process, request, this.secure ? 'https' : 'http', this.#owner);
-    if (span === undefined) this.#runUpgrade(process, request, socket, head, connections, span);
-    else withSpan(span, () => this.#runUpgrade(process, request, socket, head, connections, span));
+    if (span === undefined) this.#runUpgrade(process, request, socket, head, connections, principal, span);
+    else withSpan(span, () => this.#runUpgrade(process, request, socket, head, connections, principal, span));
   }
 
-  #runUpgrade(process: Process, request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, span: Span | undefined): void {
+  #runUpgrade(process: Process, request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined, span: Span | undefined): void {
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
     let result: Reply;
