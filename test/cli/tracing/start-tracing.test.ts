@@ -10,6 +10,7 @@ import { hopSpans } from '../../../codecs/_shared/trace/hop-spans.ts';
 import { endProcessSpan, startProcessSpan } from '../../../codecs/_shared/trace/process-span.ts';
 import { startTracing, type Tracing } from '../../../cli/tracing/start-tracing.ts';
 import { traceLogFields } from '../../../cli/tracing/trace-log-fields.ts';
+import { withHopSpans } from '../../../cli/tracing/with-hop-spans.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../harness/otlp-receiver.ts';
 import { serviceAvailable } from '../../fixtures/services.ts';
 import { wire } from '../../harness/wire.ts';
@@ -210,5 +211,27 @@ describe('tracing with the OpenTelemetry SDK (two engines in one process, one OT
     expect(hop.attributes).toMatchObject({ 'weft.node': 'b', 'weft.kind': 'throw', 'weft.source.node': 'a', 'error.type': 'ERR_THROWN_INTERNAL' });
     // An untraced process costs no span.
     expect(probe.enter(new Process(), new Packet(1))).toBeUndefined();
+  });
+
+  it('withHopSpans adds hop spans to another observer, which still sees every hop with its own token', async () => {
+    const seen: string[] = [];
+    const inner = {
+      probe: () => ({ enter: () => 'mine', leave: (_p: Process, _r: Packet, token: unknown) => void seen.push(String(token)) }),
+      started: () => void seen.push('started'), ended: () => void seen.push('ended'), loaderEvent: () => void seen.push('loaded'),
+    };
+    const observer = withHopSpans(inner);
+    const process = new Process();
+    const span = startProcessSpan(process, { name: 'composed', kind: 'internal' })!;
+    const probe = observer.probe({ namespace: 'n', source: { node: 'a', kind: 'k', port: 'out' }, target: { node: 'composed-hop', kind: 'k', port: 'in' } });
+    probe.leave(process, new Packet(1), probe.enter(process, new Packet(1)));
+    observer.started(process);
+    observer.ended(process, 1);
+    observer.loaderEvent({});
+    endProcessSpan(span);
+    expect(seen).toEqual(['mine', 'started', 'ended', 'loaded']);
+    const traceId = span.spanContext().traceId;
+    const spans = await received((all) => ofTrace(all, traceId).some((one) => one.name === 'composed-hop'), 'the composed hop span');
+    expect(ofTrace(spans, traceId).find((one) => one.name === 'composed-hop')!.parentSpanId).toBe(span.spanContext().spanId);
+    expect(withHopSpans(undefined).probe({ namespace: 'n', source: { node: 'a', kind: 'k', port: 'out' }, target: { node: 'b', kind: 'k', port: 'in' } }).enter(new Process(), new Packet(1))).toBeUndefined();
   });
 });
