@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object(
       description: 'How the admin API and the ops plane check credentials besides API tokens: `jwt` (a secret or a JWKS URL; docs/auth.md). File only.',
     })),
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
+    otel: Type.Optional(Type.String({ minLength: 1, description: 'OTLP/HTTP endpoint traces are sent to, e.g. http://127.0.0.1:4318 (/v1/traces is appended); off when unset, unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (WEFT_OTEL, --otel).' })),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
     })),
@@ -60,6 +61,7 @@ const ENV: Record<string, keyof Config> = {
   WEFT_SANDBOX: 'sandbox',
   WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
   WEFT_ADMIN_HOSTS: 'adminHosts',
+  WEFT_OTEL: 'otel',
   WEFT_OPS: 'ops',
   WEFT_INSECURE: 'insecure',
 };

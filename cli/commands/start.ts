@@ -13,12 +13,16 @@ import { readSpecs, type SourcedSpec } from '../read-specs.ts';
 import { retryWhileStoreDown } from '../retry-while-store-down.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
 import { shutdownSignal } from '../shutdown-signal.ts';
+import { startTracing } from '../tracing/start-tracing.ts';
+import { traceLogFields } from '../tracing/trace-log-fields.ts';
+import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
 
 /** Flags of `weft start`. */
 interface StartFlags extends StoreFlags, AdminFlags {
   readonly filename?: string[];
   readonly logLevel?: string;
   readonly sandbox?: string;
+  readonly otel?: string;
 }
 
 /**
@@ -33,13 +37,19 @@ export function startCommand(io: CliIO): Command {
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
+    .option('--otel <url>', 'send OpenTelemetry traces to this OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
     .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect)
     .option('--insecure', 'no authentication on the admin API and the ops plane (local development only)');
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
-    const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
+    // The flag beats WEFT_OTEL and the file (configFor layers the shared flags only).
+    const otel = flags.otel ?? config.otel;
+    const traced = tracesEndpoint(otel, io.env) !== undefined;
+    const logger = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, io.stdout) as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
+    const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
+    if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
     const shutdown = shutdownSignal();
     try {
       const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger), {
@@ -61,6 +71,7 @@ export function startCommand(io: CliIO): Command {
       await runtime.close();
     } finally {
       shutdown.dispose();
+      await tracing?.shutdown();
     }
   });
 }

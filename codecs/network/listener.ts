@@ -2,6 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Type } from '@sinclair/typebox';
+import type { Span } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   defineKind, Packet, SourceNode, toWeftError, WeftError,
@@ -20,6 +21,8 @@ import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
 import { DEFAULT_LIMITS, LimitsSchema, limitsProblems, resolveLimits, type ListenerLimits } from './listener/listener-limits.ts';
 import { requestPayload } from './listener/request-payload.ts';
+import { endRequestSpan, startRequestSpan } from './listener/request-span.ts';
+import { withSpan } from '../_shared/trace/process-span.ts';
 import { readTlsMaterial, TlsSchema, TlsWatcher, type TlsMaterial, type TlsSpec } from './listener/tls-files.ts';
 import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
@@ -78,6 +81,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly name: string;
   readonly limits: ListenerLimits;
   readonly #context: CodecContext;
+  /** Who serves, as request spans name it. */
+  readonly #owner: { readonly namespace: string; readonly node: string; readonly kind: string };
   readonly #logger: Logger;
   readonly #hosts: HostNames | undefined;
   readonly #failures: FailureLog;
@@ -100,6 +105,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.name = options.name ?? kind;
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.#context = options.context;
+    this.#owner = { namespace: options.context.namespace, node: this.name, kind };
     this.#hosts = options.hosts;
     this.#logger = options.context.logger.child({ kind, node: this.name });
     this.#failures = new FailureLog(this.#logger);
@@ -223,7 +229,14 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 
   #run(request: FastifyRequest, reply: FastifyReply, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
+    const span = startRequestSpan(process, request.raw, request.protocol, this.#owner);
     connections.begin(request.raw.socket, process);
+    // Under its span (when traced) the request's work and its reply see the span as active: log lines carry it.
+    if (span === undefined) this.#execute(process, request, reply, connections, principal, span);
+    else withSpan(span, () => this.#execute(process, request, reply, connections, principal, span));
+  }
+
+  #execute(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, principal: Principal | undefined, span: Span | undefined): void {
     const body = this.#body(request);
     let result: Reply;
     try {
@@ -232,12 +245,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       result = new Packet(toWeftError(thrown));
     }
     if (result instanceof Packet) {
-      this.#answer(process, request, reply, connections, body, result);
+      this.#answer(process, request, reply, connections, body, result, span);
       return;
     }
     result.then(
-      (packet) => this.#answer(process, request, reply, connections, body, packet),
-      (reason: unknown) => this.#answer(process, request, reply, connections, body, new Packet(toWeftError(reason))),
+      (packet) => this.#answer(process, request, reply, connections, body, packet, span),
+      (reason: unknown) => this.#answer(process, request, reply, connections, body, new Packet(toWeftError(reason)), span),
     );
   }
 
@@ -274,6 +287,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 
   #takeOver(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
+    const span = startRequestSpan(process, request, this.secure ? 'https' : 'http', this.#owner);
+    if (span === undefined) this.#runUpgrade(process, request, socket, head, connections, principal, span);
+    else withSpan(span, () => this.#runUpgrade(process, request, socket, head, connections, principal, span));
+  }
+
+  #runUpgrade(process: Process, request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined, span: Span | undefined): void {
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
     let result: Reply;
@@ -286,11 +305,13 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     const answer = (packet: Packet): void => {
       if (takeover.release !== undefined) {
         connections.takeOver(socket as Socket, takeover.release);
+        if (span !== undefined) endRequestSpan(span, 101, undefined);
         void process.finish();
         return;
       }
       const status = writeRawReply(socket, packet);
       if (status === 500 && packet.payload instanceof Error) this.#failures.failed({ method: request.method ?? 'GET', url: request.url ?? '/' }, packet.payload);
+      if (span !== undefined) endRequestSpan(span, status, packet.payload instanceof Error ? packet.payload : undefined);
       void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
     };
     if (result instanceof Packet) answer(result);
@@ -344,11 +365,13 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     return new LazyBody(() => decodeBody(data, type, encoding, limit));
   }
 
-  #answer(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, body: LazyBody | null, packet: Packet): void {
+  #answer(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, body: LazyBody | null, packet: Packet, span: Span | undefined): void {
     connections.end(request.raw.socket, process);
     if (request.raw.socket.destroyed) {
       // The client is gone: nobody reads this reply (clientClosed ended the process).
-      void process.exit(new WeftError('ERR_CLIENT_CLOSED', { node: this.name }));
+      const gone = new WeftError('ERR_CLIENT_CLOSED', { node: this.name });
+      if (span !== undefined) endRequestSpan(span, 499, gone);
+      void process.exit(gone);
       return;
     }
     if (connections.closing) reply.header('connection', 'close');
@@ -363,6 +386,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       status = writeFailure(reply, problem);
     }
     if (status === 500 && problem !== undefined) this.#failures.failed(request, problem);
+    if (span !== undefined) endRequestSpan(span, status, problem);
     void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
   }
 }

@@ -2,11 +2,14 @@ import {
   Packet, SourceNode, toWeftError, WeftError,
   type CodecContext, type Logger, type Node, type Process,
 } from '../../src/index.ts';
+import type { Span } from '@opentelemetry/api';
 import { abortableDelay } from '../_shared/abortable-delay.ts';
+import { endProcessSpan, withSpan } from '../_shared/trace/process-span.ts';
 import type { BrokerLease } from './brokers/broker-pool.ts';
 import type { Delivery, QueueDepth, Subscription } from './brokers/broker.ts';
 import { redactUrl } from './brokers/open-broker.ts';
 import { HEADER, messagePayload } from './message.ts';
+import { startMessageSpan, type MessageSpanOwner } from './message-span.ts';
 import { queueRuntime, type ConsumerCounters, type StatsSource } from './queue-runtime.ts';
 
 /** How failed attempts are retried: `max` attempts in all, waits doubling from `delayMs` up to `maxDelayMs`. */
@@ -38,9 +41,11 @@ interface InFlight {
   readonly delivery: Delivery;
   readonly process: Process;
   settled: boolean;
+  /** The message's consumer span, when tracing is on. */
+  span?: Span;
 }
 
-/** The process data key under which a consumed message's W3C `traceparent` is kept. */
+/** The message header that carries a W3C `traceparent` from publisher to consumer. */
 export const TRACEPARENT = 'traceparent';
 
 /** Reconnection backoff: doubling from 200 ms to 30 s, with jitter. */
@@ -68,6 +73,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   readonly #logger: Logger;
   readonly #lease: BrokerLease;
   readonly #counters: ConsumerCounters;
+  readonly #spanOwner: MessageSpanOwner;
   readonly #inFlight = new Set<InFlight>();
   readonly #settling = new Set<Promise<void>>();
   #waiting: Delivery[] = [];
@@ -88,6 +94,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     const runtime = queueRuntime(options.context);
     this.#lease = runtime.pool.acquire(options.url);
     this.#counters = runtime.counters(options.specId);
+    this.#spanOwner = { namespace: options.context.namespace, node: options.name, system: options.url.slice(0, Math.max(0, options.url.indexOf(':'))), queue: options.queue };
   }
 
   get state(): ConsumerState {
@@ -248,11 +255,10 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       this.#settle(entry, new Packet(toWeftError(thrown)), true);
       return;
     }
-    const traceparent = delivery.headers[TRACEPARENT];
-    if (traceparent !== undefined) process.data.set(TRACEPARENT, traceparent);
+    const span = (entry.span = startMessageSpan(process, delivery, this.#spanOwner));
     let reply;
     try {
-      reply = this.emit(process, packet);
+      reply = span === undefined ? this.emit(process, packet) : withSpan(span, () => this.emit(process, packet));
     } catch (thrown) {
       reply = new Packet(toWeftError(thrown));
     }
@@ -283,6 +289,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   #track(entry: InFlight, settling: Promise<void>, error?: Error, count?: 'acked' | 'nacked'): void {
     const done = (): void => {
       this.#settling.delete(tracked);
+      if (entry.span !== undefined) endProcessSpan(entry.span, error, count === undefined ? undefined : { 'weft.outcome': count });
       void entry.process.finish(error);
     };
     const tracked = settling.then(() => {

@@ -8,6 +8,7 @@ import {
 import { abortableDelay, MAX_DELAY_MS } from '../../_shared/abortable-delay.ts';
 import { localLeases } from './local-leases.ts';
 import type { TickClock } from './tick-clock.ts';
+import { endProcessSpan, startProcessSpan, withSpan } from '../../_shared/trace/process-span.ts';
 
 /** The most missed ticks a `catchUp: true` schedule replays when it becomes the leader. */
 export const MAX_CATCH_UP = 100;
@@ -240,9 +241,13 @@ export class ScheduleNode extends SourceNode {
     if (this.#options.data !== undefined) payload.data = this.#options.data;
     if (replayed) payload.replayed = true;
     this.counters.fired++;
+    const span = startProcessSpan(process, {
+      name: `tick ${this.name}`, kind: 'internal',
+      attributes: { 'weft.namespace': this.#options.context.namespace, 'weft.node': this.name, 'weft.kind': 'schedule', 'weft.process': process.id, 'weft.scheduled': String(payload.scheduled), 'weft.replayed': replayed },
+    });
     let reply;
     try {
-      reply = this.emit(process, new Packet(payload));
+      reply = span === undefined ? this.emit(process, new Packet(payload)) : withSpan(span, () => this.emit(process, new Packet(payload)));
     } catch (thrown) {
       reply = new Packet(toWeftError(thrown));
     }
@@ -254,6 +259,7 @@ export class ScheduleNode extends SourceNode {
           this.counters.failed++;
           this.#logger.warn({ err: error, code: error.code, scheduled: payload.scheduled }, 'tick failed');
         }
+        if (span !== undefined) endProcessSpan(span, error);
         return process.finish(error);
       });
     const running = this.#running;
