@@ -75,6 +75,7 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
+    backlogLimit: config.backlogLimit,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
     network: adminNetworkPolicy(config),
     keyring,

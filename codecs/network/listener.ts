@@ -57,6 +57,8 @@ export interface ListenerOptions {
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
+/** The Retry-After (seconds) of a request refused because its paused namespace's backlog is full. */
+const BACKLOG_RETRY_AFTER_S = '5';
 
 /**
  * Serves HTTP (fastify): each request is a root process whose request map goes to `out`; the
@@ -195,6 +197,21 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       else writeError(reply, new WeftError('ERR_CORS_ORIGIN_NOT_ALLOWED', { origin: printable(request.headers.origin ?? '') }));
       return;
     }
+    const admission = this.#context.processes.admit();
+    if (admission === true) this.#run(request, reply, connections);
+    else if (admission instanceof WeftError) refuse(reply, admission);
+    else {
+      admission.then((later) => {
+        // A client that left while its request waited in the backlog gets no process.
+        if (request.raw.destroyed || reply.raw.destroyed) return;
+        if (later === true) this.#run(request, reply, connections);
+        else refuse(reply, later);
+      }, (reason: unknown) => writeError(reply, toWeftError(reason)));
+    }
+  }
+
+  /** Runs one admitted request as a root process and answers it. */
+  #run(request: FastifyRequest, reply: FastifyReply, connections: Connections): void {
     const process = this.#context.processes.spawn();
     connections.begin(request.raw.socket, process);
     const body = this.#body(request);
@@ -231,6 +248,20 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       writeRawError(socket, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
       return;
     }
+    const admission = this.#context.processes.admit();
+    if (admission === true) this.#runUpgrade(request, socket, head, connections);
+    else if (admission instanceof WeftError) writeRawError(socket, admission);
+    else {
+      admission.then((later) => {
+        if (socket.destroyed) return;
+        if (later === true) this.#runUpgrade(request, socket, head, connections);
+        else writeRawError(socket, later);
+      }, (reason: unknown) => writeRawError(socket, toWeftError(reason)));
+    }
+  }
+
+  /** Runs one admitted upgrade request as a root process. */
+  #runUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections): void {
     const process = this.#context.processes.spawn();
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
@@ -328,6 +359,13 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 function failed(packet: Packet): boolean {
   const value = packet.payload;
   return value instanceof Error || (isHttpResponse(value) && value.status >= 500);
+}
+
+/** Answers a request the process group did not admit: backlog full (503, Retry-After) or shutting down (503, connection closed). */
+function refuse(reply: FastifyReply, error: WeftError): void {
+  if (error.code === 'ERR_BACKLOG_FULL') reply.header('retry-after', BACKLOG_RETRY_AFTER_S);
+  else reply.header('connection', 'close');
+  writeError(reply, error);
 }
 
 function ignore(): void {

@@ -32,9 +32,11 @@ export abstract class WsNode implements Node {
   /** The connections this node opened and that are still open. */
   protected readonly connections = new Set<WsConnection>();
   #closing: Promise<void> | undefined;
+  readonly #processes: CodecContext['processes'];
 
   constructor(name: string, kindName: string, context: CodecContext) {
     this.name = name;
+    this.#processes = context.processes;
     this.runtime = wsRuntime(context);
     this.logger = context.logger.child({ kind: kindName, node: name });
     this.ioPort = new InPort('io', (process, packet) => this.open(process, packet));
@@ -73,6 +75,10 @@ export abstract class WsNode implements Node {
       closed: (from, code, reason) => this.#closed(from, code, reason),
     }, this.logger);
     connection.params = params;
+    // While the namespace is paused, no frame is read (the peer's frames wait in TCP buffers).
+    if (this.#processes.paused) socket.pause();
+    const offPause = this.#processes.onPauseChange((paused) => (paused ? socket.pause() : socket.resume()));
+    void connection.done.then(offPause);
     process.data.set(WS_CONNECTION, connection);
     opened.data.set(WS_CONNECTION, connection);
     this.connections.add(connection);
