@@ -34,12 +34,20 @@ async function start(namespace = `ns-${randomUUID().slice(0, 8)}`): Promise<{ ru
   return { runtime, ops, namespace, http: `http://127.0.0.1:${port}` };
 }
 
-async function call(url: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Record<string, any> }> {
+/** An ops answer's JSON body, loosely typed for assertions. */
+interface Body {
+  readonly [key: string]: unknown;
+  readonly error?: { code: string; category: string };
+  readonly nodes?: { name: string; state: string; error?: { code: string } }[];
+  readonly payload?: unknown;
+}
+
+async function call(url: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Body }> {
   const response = await fetch(url, {
     method, signal: AbortSignal.timeout(5000),
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Body };
 }
 
 describe('control routes', () => {
@@ -58,9 +66,9 @@ describe('control routes', () => {
     const { status, body } = await call(`${server.url}/v1/namespaces/${namespace}/status`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ namespace, state: 'running', ready: true, paused: false, backlog: { size: 0, limit: 10_000 }, backpressureEvents: 0, inFlight: 0 });
-    const states = Object.fromEntries((body.nodes as { name: string; state: string }[]).map((node) => [node.name, node.state]));
+    const states = Object.fromEntries(body.nodes!.map((node) => [node.name, node.state]));
     expect(states).toEqual({ http: 'active', reply: 'active', double: 'active', fail: 'active', broken: 'failed' });
-    expect(body.nodes.find((node: { name: string }) => node.name === 'broken').error.code).toMatch(/^ERR_/);
+    expect(body.nodes!.find((node) => node.name === 'broken')!.error!.code).toMatch(/^ERR_/);
   });
 
   it('pause holds requests in the backlog, status counts them, resume answers them; changed says whether anything changed', async () => {
@@ -84,7 +92,7 @@ describe('control routes', () => {
     for (const [method, path] of [['POST', '/v1/namespaces/other/pause'], ['POST', '/v1/namespaces/other/resume'], ['GET', '/v1/namespaces/other/status'], ['POST', '/v1/nodes/other/double/inject']]) {
       const answer = await call(server.url + path!, method);
       expect(answer.status).toBe(404);
-      expect(answer.body.error.code).toBe('ERR_NAMESPACE_NOT_RUN');
+      expect(answer.body.error?.code).toBe('ERR_NAMESPACE_NOT_RUN');
     }
   });
 
@@ -128,7 +136,7 @@ describe('control routes', () => {
   it('pause and inject answer 503 ERR_SHUTTING_DOWN once the runtime is closing', async () => {
     const { ops: server, namespace, runtime: running } = await start();
     await running.close();
-    expect((await call(`${server.url}/v1/namespaces/${namespace}/pause`, 'POST')).body.error.code).toBe('ERR_SHUTTING_DOWN');
+    expect((await call(`${server.url}/v1/namespaces/${namespace}/pause`, 'POST')).body.error?.code).toBe('ERR_SHUTTING_DOWN');
     const status = await call(`${server.url}/v1/namespaces/${namespace}/status`);
     expect(status.body).toMatchObject({ state: 'closed', ready: false });
   });
