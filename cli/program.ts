@@ -6,14 +6,19 @@ import { deleteCommand } from './commands/delete.ts';
 import { valuesCommand } from './commands/values.ts';
 import { diffCommand } from './commands/diff.ts';
 import { getCommand } from './commands/get.ts';
+import { injectCommand } from './commands/inject.ts';
 import { invokeCommand } from './commands/invoke.ts';
+import { pauseCommand } from './commands/pause.ts';
+import { resumeCommand } from './commands/resume.ts';
 import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand,
+  pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {
