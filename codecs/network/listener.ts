@@ -250,12 +250,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     }
     const admission = this.#context.processes.admit();
     if (admission === true) this.#runUpgrade(request, socket, head, connections);
-    else if (admission instanceof WeftError) writeRawError(socket, admission);
+    else if (admission instanceof WeftError) writeRawError(socket, admission, retryAfter(admission));
     else {
       admission.then((later) => {
         if (socket.destroyed) return;
         if (later === true) this.#runUpgrade(request, socket, head, connections);
-        else writeRawError(socket, later);
+        else writeRawError(socket, later, retryAfter(later));
       }, (reason: unknown) => writeRawError(socket, toWeftError(reason)));
     }
   }
@@ -366,6 +366,11 @@ function refuse(reply: FastifyReply, error: WeftError): void {
   if (error.code === 'ERR_BACKLOG_FULL') reply.header('retry-after', BACKLOG_RETRY_AFTER_S);
   else reply.header('connection', 'close');
   writeError(reply, error);
+}
+
+/** The Retry-After header of an upgrade request the process group did not admit (none when shutting down). */
+function retryAfter(error: WeftError): Readonly<Record<string, string>> | undefined {
+  return error.code === 'ERR_BACKLOG_FULL' ? { 'Retry-After': BACKLOG_RETRY_AFTER_S } : undefined;
 }
 
 function ignore(): void {

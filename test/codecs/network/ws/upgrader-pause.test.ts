@@ -1,3 +1,4 @@
+import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListenerNode } from '../../../../codecs/network/listener.ts';
 import { ProcessGroup } from '../../../../src/index.ts';
@@ -44,4 +45,28 @@ describe('WebSocket while the namespace is paused', () => {
     expect(await echo).toBe('hi');
     socket.close();
   });
+
+  it('an upgrade request that finds the backlog full is answered 503 ERR_BACKLOG_FULL with Retry-After', async () => {
+    const group = new ProcessGroup({ backlogLimit: 0 });
+    wired = await wire(echoFlow(), testContext({ processes: group }));
+    group.pause();
+    const answer = await within(rawUpgrade(wired.node<ListenerNode>('http').port!), 5000);
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer).toMatch(/\r\nRetry-After: \d+\r\n/);
+    expect(answer).toContain('"code":"ERR_BACKLOG_FULL"');
+    expect(group.backpressureEvents).toBe(1);
+  });
 });
+
+/** Sends a WebSocket upgrade request on a raw socket and resolves with everything answered before close. */
+function rawUpgrade(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect(port, '127.0.0.1', () => socket.write(
+      'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    ));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
