@@ -6,7 +6,8 @@ import { namespaceStatus } from './control/namespace-status.ts';
 import type { OpsRequest, OpsResponse, OpsRoute } from './ops-route.ts';
 
 /**
- * The control routes of the ops plane for the runtimes an engine runs (one per namespace):
+ * The control routes of the ops plane for the runtimes an engine runs (one per namespace; or a
+ * function returning them, for an ops plane that starts before its runtime does):
  * - `POST /v1/namespaces/:namespace/pause` and `…/resume` (role write): answer the status
  *   after the change, with `changed` false when it was in that state already;
  * - `GET /v1/namespaces/:namespace/status` (role read): `NamespaceStatus`;
@@ -14,10 +15,14 @@ import type { OpsRequest, OpsResponse, OpsRoute } from './ops-route.ts';
  * A namespace no runtime here runs answers 404 ERR_NAMESPACE_NOT_RUN; every failure is a coded
  * error response (see `errorResponse`), never a throw.
  */
-export function controlRoutes(runtimes: Runtime | readonly Runtime[]): OpsRoute[] {
-  const list: readonly Runtime[] = Array.isArray(runtimes) ? runtimes : [runtimes as Runtime];
+export function controlRoutes(runtimes: Runtime | readonly Runtime[] | (() => readonly Runtime[])): OpsRoute[] {
+  const current = (): readonly Runtime[] => {
+    if (typeof runtimes === 'function') return runtimes();
+    return Array.isArray(runtimes) ? runtimes : [runtimes as Runtime];
+  };
   const scoped = (handle: (runtime: Runtime, request: OpsRequest) => OpsResponse | Promise<OpsResponse>) => async (request: OpsRequest): Promise<OpsResponse> => {
     const namespace = request.params.namespace ?? '';
+    const list = current();
     const runtime = list.find((candidate) => candidate.namespace === namespace);
     if (runtime === undefined) {
       return errorResponse(new WeftError('ERR_NAMESPACE_NOT_RUN', { namespace, running: list.map((candidate) => candidate.namespace).join(', ') || 'none' }));

@@ -87,6 +87,19 @@ describe('control routes', () => {
     expect((await call(`${server.url}/v1/namespaces/${namespace}/resume`, 'POST')).body).toMatchObject({ changed: false });
   });
 
+  it('take the runtimes from a function, so they can be served before the runtime exists', async () => {
+    let current: Runtime[] = [];
+    const late = await serveOps(controlRoutes(() => current));
+    try {
+      expect((await call(`${late.url}/v1/namespaces/default/status`)).body.error?.code).toBe('ERR_NAMESPACE_NOT_RUN');
+      const { namespace, runtime: running } = await start();
+      current = [running];
+      expect((await call(`${late.url}/v1/namespaces/${namespace}/status`)).body).toMatchObject({ namespace, state: 'running' });
+    } finally {
+      await late.close();
+    }
+  });
+
   it('a namespace this engine does not run answers 404 ERR_NAMESPACE_NOT_RUN on every route', async () => {
     const { ops: server } = await start();
     for (const [method, path] of [['POST', '/v1/namespaces/other/pause'], ['POST', '/v1/namespaces/other/resume'], ['GET', '/v1/namespaces/other/status'], ['POST', '/v1/nodes/other/double/inject']]) {
