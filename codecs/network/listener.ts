@@ -88,6 +88,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
   #closed = false;
+  /** The replacement that adopted this node's server: requests held in a paused backlog run on it. */
+  #successor: ListenerNode | undefined;
 
   constructor(options: ListenerOptions) {
     super();
@@ -161,6 +163,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       return;
     }
     previous.#server = undefined;
+    previous.#successor = this;
     previous.#tlsWatcher?.stop();
     previous.#tlsWatcher = undefined;
     this.#server = server;
@@ -204,10 +207,18 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       admission.then((later) => {
         // A client that left while its request waited in the backlog gets no process.
         if (request.raw.destroyed || reply.raw.destroyed) return;
-        if (later === true) this.#run(request, reply, connections);
-        else refuse(reply, later);
+        const current = this.#current();
+        if (later === true && current !== undefined) current.#run(request, reply, connections);
+        else refuse(reply, later === true ? SHUTTING_DOWN : later);
       }, (reason: unknown) => writeError(reply, toWeftError(reason)));
     }
+  }
+
+  /** The node that now answers for this one's server (itself, or the replacement a reload made), undefined once none does. */
+  #current(): ListenerNode | undefined {
+    if (!this.#closed) return this;
+    const successor = this.#successor;
+    return successor === undefined ? undefined : successor.#current();
   }
 
   /** Runs one admitted request as a root process and answers it. */
@@ -254,8 +265,9 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     else {
       admission.then((later) => {
         if (socket.destroyed) return;
-        if (later === true) this.#runUpgrade(request, socket, head, connections);
-        else writeRawError(socket, later, retryAfter(later));
+        const current = this.#current();
+        if (later === true && current !== undefined) current.#runUpgrade(request, socket, head, connections);
+        else writeRawError(socket, later === true ? SHUTTING_DOWN : later, later === true ? undefined : retryAfter(later));
       }, (reason: unknown) => writeRawError(socket, toWeftError(reason)));
     }
   }
