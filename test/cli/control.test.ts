@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { controlRoutes, createDefaultLanguages, MemoryStore, Runtime, Scheme, type Spec } from '../../src/index.ts';
@@ -105,5 +107,22 @@ describe('weft pause | resume | status | inject (over real HTTP to the control r
     expect(none.stderr).toMatch(/^error ERR_OPS_ADDRESS: /);
     const bad = await run(['status', '--ops', 'not an address']);
     expect(bad.stderr).toMatch(/^error ERR_OPS_ADDRESS: /);
+  });
+
+  it('an address that answers but is not the ops plane is ERR_OPS_UNREACHABLE, not a crash', async () => {
+    const other = createServer((request, response) => {
+      if (request.url?.startsWith('/v1/namespaces/')) response.writeHead(404).end('Not Found');
+      else response.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = `127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const answer = await run(['status', '--ops', address]);
+      expect(answer.code).toBe(1);
+      expect(answer.stderr).toMatch(/^error ERR_OPS_UNREACHABLE: /);
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
