@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   defineKind, Packet, SourceNode, toWeftError, WeftError,
-  type CodecContext, type Logger, type Node, type Process, type Reply,
+  type Admission, type CodecContext, type Logger, type Node, type Process, type Reply,
 } from '../../src/index.ts';
 import { decodeBody } from '../_shared/http/decode-body.ts';
 import { isHttpResponse } from '../_shared/http/http-response.ts';
@@ -183,6 +183,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       writeError(reply, SHUTTING_DOWN);
       return;
     }
+    const admission = this.#context.processes.admit();
+    if (admission !== true) {
+      this.#hold(admission, () => request.raw.destroyed || reply.raw.destroyed, (node) => node.serve(request, reply, connections), (error) => refuse(reply, error));
+      return;
+    }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
       writeError(reply, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
       return;
@@ -200,29 +205,6 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       else writeError(reply, new WeftError('ERR_CORS_ORIGIN_NOT_ALLOWED', { origin: printable(request.headers.origin ?? '') }));
       return;
     }
-    const admission = this.#context.processes.admit();
-    if (admission === true) this.#run(request, reply, connections);
-    else if (admission instanceof WeftError) refuse(reply, admission);
-    else {
-      admission.then((later) => {
-        // A client that left while its request waited in the backlog gets no process.
-        if (request.raw.destroyed || reply.raw.destroyed) return;
-        const current = this.#current();
-        if (later === true && current !== undefined) current.#run(request, reply, connections);
-        else refuse(reply, later === true ? SHUTTING_DOWN : later);
-      }, (reason: unknown) => writeError(reply, toWeftError(reason)));
-    }
-  }
-
-  /** The node that now answers for this one's server (itself, or the replacement a reload made), undefined once none does. */
-  #current(): ListenerNode | undefined {
-    if (!this.#closed) return this;
-    const successor = this.#successor;
-    return successor === undefined ? undefined : successor.#current();
-  }
-
-  /** Runs one admitted request as a root process and answers it. */
-  #run(request: FastifyRequest, reply: FastifyReply, connections: Connections): void {
     const process = this.#context.processes.spawn();
     connections.begin(request.raw.socket, process);
     const body = this.#body(request);
@@ -255,25 +237,15 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       writeRawError(socket, SHUTTING_DOWN);
       return;
     }
+    const admission = this.#context.processes.admit();
+    if (admission !== true) {
+      this.#hold(admission, () => socket.destroyed, (node) => node.upgrade(request, socket, head, connections), (error) => writeRawError(socket, error, retryAfter(error)));
+      return;
+    }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
       writeRawError(socket, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
       return;
     }
-    const admission = this.#context.processes.admit();
-    if (admission === true) this.#runUpgrade(request, socket, head, connections);
-    else if (admission instanceof WeftError) writeRawError(socket, admission, retryAfter(admission));
-    else {
-      admission.then((later) => {
-        if (socket.destroyed) return;
-        const current = this.#current();
-        if (later === true && current !== undefined) current.#runUpgrade(request, socket, head, connections);
-        else writeRawError(socket, later === true ? SHUTTING_DOWN : later, later === true ? undefined : retryAfter(later));
-      }, (reason: unknown) => writeRawError(socket, toWeftError(reason)));
-    }
-  }
-
-  /** Runs one admitted upgrade request as a root process. */
-  #runUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections): void {
     const process = this.#context.processes.spawn();
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
@@ -295,6 +267,32 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     };
     if (result instanceof Packet) answer(result);
     else result.then(answer, (reason: unknown) => answer(new Packet(toWeftError(reason))));
+  }
+
+  /**
+   * Waits while a paused namespace holds the work in its backlog, then hands it again to the
+   * node that answers now (this one, or the replacement a reload made), or `refuse`s it (backlog
+   * full, shutting down). A client that left meanwhile (`gone`) gets nothing.
+   */
+  #hold(admission: Exclude<Admission, true>, gone: () => boolean, again: (node: ListenerNode) => void, refuse: (error: WeftError) => void): void {
+    if (admission instanceof WeftError) {
+      refuse(admission);
+      return;
+    }
+    admission.then((later) => {
+      if (gone()) return;
+      const current = this.#current();
+      if (later !== true) refuse(later);
+      else if (current === undefined) refuse(SHUTTING_DOWN);
+      else again(current);
+    }, (reason: unknown) => refuse(toWeftError(reason)));
+  }
+
+  /** The node that now answers for this one's server (itself, or the replacement a reload made), undefined once none does. */
+  #current(): ListenerNode | undefined {
+    if (!this.#closed) return this;
+    const successor = this.#successor;
+    return successor === undefined ? undefined : successor.#current();
   }
 
   /** Ends the process of a request whose client went away (RequestHandler); its work stops. */
