@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   defineKind, Packet, SourceNode, toWeftError, WeftError,
-  type Admission, type CodecContext, type Logger, type Node, type Process, type Reply,
+  type CodecContext, type Logger, type Node, type Process, type Reply,
 } from '../../src/index.ts';
 import { decodeBody } from '../_shared/http/decode-body.ts';
 import { isHttpResponse } from '../_shared/http/http-response.ts';
@@ -57,6 +57,8 @@ export interface ListenerOptions {
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
+/** What the process group answers when it does not admit work at once: a refusal or a wait in the backlog. */
+type Held = Exclude<ReturnType<CodecContext['processes']['admit']>, true>;
 /** The Retry-After (seconds) of a request refused because its paused namespace's backlog is full. */
 const BACKLOG_RETRY_AFTER_S = '5';
 
@@ -274,7 +276,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
    * node that answers now (this one, or the replacement a reload made), or `refuse`s it (backlog
    * full, shutting down). A client that left meanwhile (`gone`) gets nothing.
    */
-  #hold(admission: Exclude<Admission, true>, gone: () => boolean, again: (node: ListenerNode) => void, refuse: (error: WeftError) => void): void {
+  #hold(admission: Held, gone: () => boolean, again: (node: ListenerNode) => void, refuse: (error: WeftError) => void): void {
     if (admission instanceof WeftError) {
       refuse(admission);
       return;
