@@ -22,7 +22,7 @@ export const ConfigSchema = Type.Object(
     drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work, and a replaced node for its in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
     processTimeoutMs: Type.Integer({ minimum: 0, description: 'The longest one request, message or tick may run before it is ended with ERR_PROCESS_DEADLINE; 0 for none (WEFT_PROCESS_TIMEOUT_MS).' }),
     sandbox: SandboxSchema,
-    backlogLimit: Type.Integer({ minimum: 0, description: 'How many requests a paused namespace holds before it answers 503 ERR_BACKLOG_FULL (WEFT_BACKLOG_LIMIT).' }),
+    backlogLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'How many requests a paused namespace holds before it answers 503 ERR_BACKLOG_FULL; default 10000 (WEFT_BACKLOG_LIMIT).' })),
     adminBindPublic: Type.Boolean({
       description: 'Lets listeners of the system namespace (the admin API) bind beyond loopback (WEFT_ADMIN_BIND_PUBLIC, --admin-bind-public).',
     }),
@@ -41,7 +41,7 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 
 const DEFAULTS: Config = {
-  store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process', backlogLimit: 10_000,
+  store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
   adminBindPublic: false, adminHosts: [],
 };
 

@@ -17,8 +17,10 @@ import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand,
-  pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand] as const;
+
+/** The commands that talk to a running engine's ops plane. */
+const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {
@@ -29,7 +31,7 @@ export function createProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput(output);
   // addCommand does not pass the output settings on: each subcommand writes its usage errors to `io` too.
-  for (const command of commands) program.addCommand(command(io).exitOverride().configureOutput(output));
+  for (const command of [...commands, ...opsCommands]) program.addCommand(command(io).exitOverride().configureOutput(output));
   return program;
 }
 

@@ -20,8 +20,8 @@ describe('CLI configuration', () => {
     expect(loadConfig(io({ WEFT_NAMESPACE: 'from-env' }), { namespace: 'from-flag' })).toMatchObject({ namespace: 'from-flag' });
   });
 
-  it('backlogLimit defaults to 10000 and comes from the file or WEFT_BACKLOG_LIMIT; a negative or fractional one is refused', () => {
-    expect(loadConfig(io(), {}).backlogLimit).toBe(10_000);
+  it('backlogLimit is unset by default (the runtime\'s 10000) and comes from the file or WEFT_BACKLOG_LIMIT; a negative or fractional one is refused', () => {
+    expect(loadConfig(io(), {}).backlogLimit).toBeUndefined();
     writeFileSync(join(dir.path, 'weft.config.yaml'), 'backlogLimit: 50\n');
     expect(loadConfig(io(), {}).backlogLimit).toBe(50);
     expect(loadConfig(io({ WEFT_BACKLOG_LIMIT: '0' }), {}).backlogLimit).toBe(0);
