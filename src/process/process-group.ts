@@ -4,13 +4,13 @@ import { settledWithin } from './settled-within.ts';
 
 /** Options of a ProcessGroup. */
 export interface ProcessGroupOptions {
+  /** How many sources' requests may wait while the group is paused (default 10 000). */
+  readonly backlogLimit?: number;
   /**
    * The longest a root process may run; past it, it is ended with ERR_PROCESS_DEADLINE (its
    * signal aborts, its writes stop). Checked about every second, never per packet. Default: none.
    */
   readonly maxDurationMs?: number;
-  /** How many sources' requests may wait while the group is paused (default 10 000). */
-  readonly backlogLimit?: number;
 }
 
 /**
@@ -43,12 +43,6 @@ export class ProcessGroup implements ProcessTracker {
   readonly #maxDurationMs: number;
   /** Start times of the processes under the deadline, in start order. */
   readonly #started = new Map<Process, number>();
-  #sweeper: NodeJS.Timeout | undefined;
-  #epoch = 0;
-  #live = new Map<number, number>();
-  #waiters: { epoch: number; wake: () => void }[] = [];
-  readonly #running = new Set<Process>();
-  #admitting = true;
   #paused = false;
   #backlogLimit: number;
   /** The waiting admissions, first in first out. */
@@ -57,12 +51,18 @@ export class ProcessGroup implements ProcessTracker {
   #resumed: Promise<void> = Promise.resolve();
   #wakeResumed: () => void = () => {};
   readonly #pauseListeners = new Set<(paused: boolean) => void>();
+  #sweeper: NodeJS.Timeout | undefined;
+  #epoch = 0;
+  #live = new Map<number, number>();
+  #waiters: { epoch: number; wake: () => void }[] = [];
+  readonly #running = new Set<Process>();
+  #admitting = true;
 
   constructor(options: ProcessGroupOptions = {}) {
+    this.#backlogLimit = checkedBacklogLimit(options.backlogLimit ?? DEFAULT_BACKLOG_LIMIT);
     const max = options.maxDurationMs ?? Number.POSITIVE_INFINITY;
     if (!(max > 0)) throw new WeftError('ERR_INTERNAL', { reason: `maxDurationMs ${max} is not more than 0` });
     this.#maxDurationMs = max;
-    this.#backlogLimit = checkedBacklogLimit(options.backlogLimit ?? DEFAULT_BACKLOG_LIMIT);
   }
 
   /** The maximum duration of a root process, in ms (Infinity when there is none). */

@@ -69,7 +69,7 @@ export class Runtime {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.#logger = (options.logger ?? silentLogger).child({ namespace: this.namespace });
     const maxDurationMs = options.processTimeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS;
-    this.processes = new ProcessGroup({ ...(maxDurationMs > 0 ? { maxDurationMs } : {}), backlogLimit: options.backlogLimit });
+    this.processes = new ProcessGroup(maxDurationMs > 0 ? { maxDurationMs } : {});
     this.table = new SymbolTable({
       namespace: this.namespace,
       logger: this.#logger,
@@ -94,6 +94,7 @@ export class Runtime {
         return symbol?.state === 'active' ? symbol.node : undefined;
       },
     });
+    if (options.backlogLimit !== undefined) this.processes.backlogLimit = options.backlogLimit;
     this.loader = new Loader({
       namespace: this.namespace,
       store: options.store,
