@@ -22,6 +22,7 @@ export const ConfigSchema = Type.Object(
     drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work, and a replaced node for its in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
     processTimeoutMs: Type.Integer({ minimum: 0, description: 'The longest one request, message or tick may run before it is ended with ERR_PROCESS_DEADLINE; 0 for none (WEFT_PROCESS_TIMEOUT_MS).' }),
     sandbox: SandboxSchema,
+    backlogLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'How many requests a paused namespace holds before it answers 503 ERR_BACKLOG_FULL; default 10000 (WEFT_BACKLOG_LIMIT).' })),
     adminBindPublic: Type.Boolean({
       description: 'Lets listeners of the system namespace (the admin API) bind beyond loopback (WEFT_ADMIN_BIND_PUBLIC, --admin-bind-public).',
     }),
@@ -59,6 +60,7 @@ const ENV: Record<string, keyof Config> = {
   WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
   WEFT_PROCESS_TIMEOUT_MS: 'processTimeoutMs',
   WEFT_SANDBOX: 'sandbox',
+  WEFT_BACKLOG_LIMIT: 'backlogLimit',
   WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
   WEFT_ADMIN_HOSTS: 'adminHosts',
   WEFT_OTEL: 'otel',
@@ -68,7 +70,7 @@ const ENV: Record<string, keyof Config> = {
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
 function fromEnv(key: keyof Config, value: string): unknown {
-  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs') return Number(value);
+  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'backlogLimit') return Number(value);
   if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   if (key === 'adminBindPublic' || key === 'insecure') return BOOLEANS[value.trim().toLowerCase()] ?? value;
   return value;

@@ -12,7 +12,7 @@ import type { CliIO } from '../io.ts';
 import { readSpecs, type SourcedSpec } from '../read-specs.ts';
 import { retryWhileStoreDown } from '../retry-while-store-down.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
-import { shutdownSignal } from '../shutdown-signal.ts';
+import { shutdownSignal, SIGNAL_EXIT_CODES } from '../shutdown-signal.ts';
 import { startTracing } from '../tracing/start-tracing.ts';
 import { traceLogFields } from '../tracing/trace-log-fields.ts';
 import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
@@ -67,8 +67,13 @@ export function startCommand(io: CliIO): Command {
       const keepAlive = setInterval(() => {}, 2 ** 30);
       const signal = await shutdown.received;
       clearInterval(keepAlive);
-      logger.info({ signal }, 'shutting down');
-      await runtime.close();
+      // Readiness turns false at once (runtime.ready), then sources stop admitting and the work in flight drains.
+      logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down: draining in-flight work; a second signal exits at once');
+      const forced = await Promise.race([runtime.close().then(() => undefined), shutdown.again]);
+      if (forced !== undefined) {
+        logger.warn({ signal: forced, inFlight: runtime.processes.size }, 'second signal: exiting without waiting for the drain');
+        process.exit(SIGNAL_EXIT_CODES[forced] ?? 1);
+      }
     } finally {
       shutdown.dispose();
       await tracing?.shutdown();
@@ -91,6 +96,7 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
+    backlogLimit: config.backlogLimit,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
     network: adminNetworkPolicy(config, auth),
     tokens,

@@ -64,6 +64,10 @@ export interface ListenerOptions {
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
+/** What the process group answers when it does not admit work at once: a refusal or a wait in the backlog. */
+type Held = Exclude<ReturnType<CodecContext['processes']['admit']>, true>;
+/** The Retry-After (seconds) of a request refused because its paused namespace's backlog is full. */
+const BACKLOG_RETRY_AFTER_S = '5';
 
 /**
  * Serves HTTP (fastify): each request is a root process whose request map goes to `out`; the
@@ -96,6 +100,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
   #closed = false;
+  /** The replacement that adopted this node's server: requests held in a paused backlog run on it. */
+  #successor: ListenerNode | undefined;
 
   constructor(options: ListenerOptions) {
     super();
@@ -171,6 +177,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       return;
     }
     previous.#server = undefined;
+    previous.#successor = this;
     previous.#tlsWatcher?.stop();
     previous.#tlsWatcher = undefined;
     this.#server = server;
@@ -188,6 +195,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     if (this.#closed || !this.#context.processes.admitting) {
       reply.header('connection', 'close');
       writeError(reply, SHUTTING_DOWN);
+      return;
+    }
+    const admission = this.#context.processes.admit();
+    if (admission !== true) {
+      this.#hold(admission, () => request.raw.destroyed || reply.raw.destroyed, (node) => node.serve(request, reply, connections), (error) => refuse(reply, error));
       return;
     }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
@@ -267,6 +279,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       writeRawError(socket, SHUTTING_DOWN);
       return;
     }
+    const admission = this.#context.processes.admit();
+    if (admission !== true) {
+      this.#hold(admission, () => socket.destroyed, (node) => node.upgrade(request, socket, head, connections), (error) => writeRawError(socket, error, retryAfter(error)));
+      return;
+    }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
       writeRawError(socket, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
       return;
@@ -316,6 +333,32 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     };
     if (result instanceof Packet) answer(result);
     else result.then(answer, (reason: unknown) => answer(new Packet(toWeftError(reason))));
+  }
+
+  /**
+   * Waits while a paused namespace holds the work in its backlog, then hands it again to the
+   * node that answers now (this one, or the replacement a reload made), or `refuse`s it (backlog
+   * full, shutting down). A client that left meanwhile (`gone`) gets nothing.
+   */
+  #hold(admission: Held, gone: () => boolean, again: (node: ListenerNode) => void, refuse: (error: WeftError) => void): void {
+    if (admission instanceof WeftError) {
+      refuse(admission);
+      return;
+    }
+    admission.then((later) => {
+      if (gone()) return;
+      const current = this.#current();
+      if (later !== true) refuse(later);
+      else if (current === undefined) refuse(SHUTTING_DOWN);
+      else again(current);
+    }, (reason: unknown) => refuse(toWeftError(reason)));
+  }
+
+  /** The node that now answers for this one's server (itself, or the replacement a reload made), undefined once none does. */
+  #current(): ListenerNode | undefined {
+    if (!this.#closed) return this;
+    const successor = this.#successor;
+    return successor === undefined ? undefined : successor.#current();
   }
 
   /** Ends the process of a request whose client went away (RequestHandler); its work stops. */
@@ -395,6 +438,18 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 function failed(packet: Packet): boolean {
   const value = packet.payload;
   return value instanceof Error || (isHttpResponse(value) && value.status >= 500);
+}
+
+/** Answers a request the process group did not admit: backlog full (503, Retry-After) or shutting down (503, connection closed). */
+function refuse(reply: FastifyReply, error: WeftError): void {
+  if (error.code === 'ERR_BACKLOG_FULL') reply.header('retry-after', BACKLOG_RETRY_AFTER_S);
+  else reply.header('connection', 'close');
+  writeError(reply, error);
+}
+
+/** The Retry-After header of an upgrade request the process group did not admit (none when shutting down). */
+function retryAfter(error: WeftError): Readonly<Record<string, string>> | undefined {
+  return error.code === 'ERR_BACKLOG_FULL' ? { 'Retry-After': BACKLOG_RETRY_AFTER_S } : undefined;
 }
 
 function ignore(): void {

@@ -197,11 +197,14 @@ export class ConsumerNode extends SourceNode implements StatsSource {
    */
   async #pull(subscription: Subscription, signal: AbortSignal): Promise<void> {
     const { concurrency, prefetch } = this.#options;
+    const processes = this.#context.processes;
     const window = concurrency + prefetch;
     let fetching: Promise<void> | undefined;
     let failure: { reason: unknown } | undefined;
     const fill = (): void => {
       for (;;) {
+        // Paused: nothing more is fetched or started (the loop gives back what waits).
+        if (processes.paused) return;
         if (fetching === undefined && !signal.aborted) {
           const free = window - this.#inFlight.size - this.#waiting.length;
           if (free > 0 && this.#waiting.length < concurrency) fetching = fetch(free);
@@ -224,6 +227,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       failure = { reason: thrown };
       this.#room?.();
     });
+    const offPause = processes.onPauseChange(() => this.#room?.());
     try {
       while (!signal.aborted) {
         if (failure !== undefined) throw failure.reason;
@@ -234,12 +238,20 @@ export class ConsumerNode extends SourceNode implements StatsSource {
           await abortableDelay(2_147_483_647, signal);
           return;
         }
+        if (processes.paused) {
+          // Held messages go back to the broker (another engine may take them) until resumed.
+          await fetching;
+          this.#release(this.#waiting.splice(0));
+          await resumedOrAborted(processes.whenResumed(), signal);
+          continue;
+        }
         fill();
-        // Woken by a message settling (room) or by a fetch coming back.
+        // Woken by a message settling (room), by a fetch coming back or by a pause.
         await new Promise<void>((resolve) => (this.#room = resolve));
         this.#room = undefined;
       }
     } finally {
+      offPause();
       await fetching;
     }
   }
@@ -365,4 +377,17 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       this.#logger.debug({ url: this.url, state }, `consumer ${state}`);
     }
   }
+}
+
+/** Resolves when `resumed` does or `signal` aborts, whichever is first (no listener left behind). */
+function resumedOrAborted(resumed: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void resumed.then(done);
+  });
 }

@@ -40,10 +40,12 @@ export abstract class WsNode implements Node {
   #closing: Promise<void> | undefined;
   /** Namespace and kind, as frame spans name them. */
   readonly #owner: { readonly namespace: string; readonly kind: string };
+  readonly #processes: CodecContext['processes'];
 
   constructor(name: string, kindName: string, context: CodecContext) {
     this.name = name;
     this.#owner = { namespace: context.namespace, kind: kindName };
+    this.#processes = context.processes;
     this.runtime = wsRuntime(context);
     this.logger = context.logger.child({ kind: kindName, node: name });
     this.ioPort = new InPort('io', (process, packet) => this.open(process, packet));
@@ -87,6 +89,10 @@ export abstract class WsNode implements Node {
       closed: (from, code, reason) => this.#closed(from, code, reason),
     }, this.logger);
     connection.params = params;
+    // While the namespace is paused, no frame is read (the peer's frames wait in TCP buffers).
+    if (this.#processes.paused) socket.pause();
+    const offPause = this.#processes.onPauseChange((paused) => (paused ? socket.pause() : socket.resume()));
+    void connection.done.then(offPause);
     process.data.set(WS_CONNECTION, connection);
     opened.data.set(WS_CONNECTION, connection);
     this.connections.add(connection);

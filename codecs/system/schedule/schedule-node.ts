@@ -199,6 +199,11 @@ export class ScheduleNode extends SourceNode {
       if (!this.#leading) return;
     }
     if (this.#done(tick) || !this.#options.context.processes.admitting) return;
+    // A paused namespace fires no tick: it is skipped (not replayed on resume).
+    if (this.#options.context.processes.paused) {
+      this.counters.skipped++;
+      return;
+    }
     const skip = !this.#options.overlap && this.#running.size > 0;
     if (this.#options.leader && !(await this.#record(tick))) return;
     // Checked again after the awaits: a replacement sharing the progress may have taken the tick.
@@ -235,8 +240,9 @@ export class ScheduleNode extends SourceNode {
 
   /** Runs one tick as a root process; resolves when it has ended. An error reply is logged, the schedule goes on. */
   #fire(tick: number, replayed: boolean): Promise<void> {
-    if (!this.#options.context.processes.admitting) return Promise.resolve();
-    const process = this.#options.context.processes.spawn();
+    const processes = this.#options.context.processes;
+    if (!processes.admitting || processes.paused) return Promise.resolve();
+    const process = processes.spawn();
     const payload: Record<string, unknown> = { tick: new Date().toISOString(), scheduled: new Date(tick).toISOString(), schedule: this.name };
     if (this.#options.data !== undefined) payload.data = this.#options.data;
     if (replayed) payload.replayed = true;
