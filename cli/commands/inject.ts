@@ -39,7 +39,7 @@ export function injectCommand(io: CliIO): Command {
     }
     const target = opsTarget(io, flags);
     const path = `/v1/nodes/${encodeURIComponent(target.namespace)}/${encodeURIComponent(node)}/inject`;
-    const result = (await opsRequest({ address: target.address, method: 'POST', path, body: { port: flags.port, value }, timeoutMs: INJECT_TIMEOUT_MS })) as InjectResult;
+    const result = (await opsRequest({ address: target.address, token: target.token, method: 'POST', path, body: { port: flags.port, value }, timeoutMs: INJECT_TIMEOUT_MS })) as InjectResult;
     const format = flags.output ?? 'table';
     if (format === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (format === 'yaml') io.stdout.write(stringify(result));

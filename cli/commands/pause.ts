@@ -19,7 +19,7 @@ export function pauseCommand(io: CliIO): Command {
   return outputOption(opsOptions(command)).action(async (namespace: string | undefined, flags: OpsFlags) => {
     const target = opsTarget(io, flags, namespace);
     const path = `/v1/namespaces/${encodeURIComponent(target.namespace)}/pause`;
-    const status = (await opsRequest({ address: target.address, method: 'POST', path })) as NamespaceStatus;
+    const status = (await opsRequest({ address: target.address, token: target.token, method: 'POST', path })) as NamespaceStatus;
     io.stdout.write(renderStatus(status, flags.output ?? 'table', { nodes: false }));
   });
 }

@@ -16,7 +16,7 @@ export function statusCommand(io: CliIO): Command {
     .argument('[namespace]', 'the namespace (default: -n, WEFT_NAMESPACE, else "default")');
   return outputOption(opsOptions(command)).action(async (namespace: string | undefined, flags: OpsFlags) => {
     const target = opsTarget(io, flags, namespace);
-    const status = (await opsRequest({ address: target.address, method: 'GET', path: `/v1/namespaces/${encodeURIComponent(target.namespace)}/status` })) as NamespaceStatus;
+    const status = (await opsRequest({ address: target.address, token: target.token, method: 'GET', path: `/v1/namespaces/${encodeURIComponent(target.namespace)}/status` })) as NamespaceStatus;
     io.stdout.write(renderStatus(status, flags.output ?? 'table', { nodes: true }));
   });
 }

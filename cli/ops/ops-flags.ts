@@ -7,6 +7,7 @@ import type { OutputFormat } from '../print.ts';
 export interface OpsFlags {
   readonly namespace?: string;
   readonly ops?: string;
+  readonly token?: string;
   readonly output?: OutputFormat;
 }
 
@@ -14,11 +15,13 @@ export interface OpsFlags {
 export function opsOptions(command: Command): Command {
   return command
     .option('-n, --namespace <namespace>', 'namespace (default: WEFT_NAMESPACE, else "default")')
-    .option('--ops <address>', 'the engine\'s ops plane as HOST:PORT (default: WEFT_OPS, else ops: in weft.config.yaml)');
+    .option('--ops <address>', 'the engine\'s ops plane as HOST:PORT (default: WEFT_OPS, else ops: in weft.config.yaml)')
+    .option('--token <token>', 'an API token or JWT for the ops plane (default: WEFT_TOKEN; see docs/auth.md)');
 }
 
 /** The namespace and ops address of a command, from its flags and the layered configuration. */
-export function opsTarget(io: CliIO, flags: OpsFlags, namespace?: string): { namespace: string; address: string | undefined } {
+export function opsTarget(io: CliIO, flags: OpsFlags, namespace?: string): { namespace: string; address: string | undefined; token: string | undefined } {
   const config = loadConfig(io, { namespace: namespace ?? flags.namespace, ops: flags.ops });
-  return { namespace: config.namespace, address: config.ops };
+  const token = flags.token ?? (io.env.WEFT_TOKEN || undefined);
+  return { namespace: config.namespace, address: config.ops, token };
 }

@@ -8,6 +8,8 @@ export interface OpsCall {
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly body?: unknown;
+  /** Sent as `Authorization: Bearer TOKEN` when given (the ops plane requires one unless --insecure). */
+  readonly token?: string;
   /** How long to wait for the answer (default 30 s). */
   readonly timeoutMs?: number;
 }
@@ -26,7 +28,8 @@ export async function opsRequest(call: OpsCall): Promise<unknown> {
     response = await fetch(new URL(call.path, base), {
       method: call.method,
       signal: AbortSignal.timeout(call.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body), headers: { 'content-type': 'application/json' } }),
+      headers: { ...(call.token === undefined ? {} : { authorization: `Bearer ${call.token}` }), ...(call.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
     });
   } catch (thrown) {
     throw new WeftError('ERR_OPS_UNREACHABLE', { address: base.host, reason: networkReason(thrown) }, { cause: thrown });
