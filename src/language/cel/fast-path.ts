@@ -4,6 +4,9 @@ export const UNDECIDED: unique symbol = Symbol('weft.cel.undecided');
 /** One compiled step: a value, or UNDECIDED. */
 export type FastPath = (self: unknown) => unknown;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** The parts of the library's AST nodes the fast path reads. */
 interface AstNode {
   readonly op: string;
@@ -106,8 +109,8 @@ function logic(op: '&&' | '||', [left, right]: [AstNode, AstNode]): FastPath | u
 }
 
 function comparison(op: string, [left, right]: [AstNode, AstNode]): FastPath | undefined {
-  const first = compileFastPath(left);
-  const second = compileFastPath(right);
+  const first = operand(left);
+  const second = operand(right);
   if (first === undefined || second === undefined) return undefined;
   if (op === '==' || op === '!=') {
     const negate = op === '!=';
@@ -130,8 +133,23 @@ function comparison(op: string, [left, right]: [AstNode, AstNode]): FastPath | u
   };
 }
 
+/**
+ * A side of a comparison. An int literal within ±(2^53 − 1) compares as the double of the same
+ * value (CEL compares numbers by value, `1 == 1.0`), so `self.type == 1` on a JSON number
+ * compares two doubles.
+ */
+function operand(node: AstNode): FastPath | undefined {
+  const value = node.op === 'value' ? node.args : undefined;
+  if (typeof value === 'bigint' && value <= MAX_SAFE && value >= MIN_SAFE) {
+    const number = Number(value);
+    return () => number;
+  }
+  return compileFastPath(node);
+}
+
 /** CEL equality of two primitives (null, bool, string, number, int); UNDECIDED for anything else. */
 function equals(a: unknown, b: unknown): boolean | typeof UNDECIDED {
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
   if (!isPrimitive(a) || !isPrimitive(b)) return UNDECIDED;
   if (typeof a === 'number' && typeof b === 'bigint') return numberEqualsInt(a, b);
   if (typeof a === 'bigint' && typeof b === 'number') return numberEqualsInt(b, a);
@@ -141,9 +159,6 @@ function equals(a: unknown, b: unknown): boolean | typeof UNDECIDED {
 function isPrimitive(value: unknown): boolean {
   return value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint';
 }
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 
 function numberEqualsInt(number: number, int: bigint): boolean {
   // A double equal to a safe integer is exactly it; beyond, compare as ints (exact).

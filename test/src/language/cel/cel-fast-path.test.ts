@@ -9,7 +9,7 @@ const expressions = [
   'self.a == 1', 'self.a != 1', 'self.a == 1.0', 'self.a == -1', 'self.a == "x"', 'self.a != "x"', 'self.a == true', 'self.a == null', 'self.a != null',
   'self.a == self.b', 'self.a != self.b', 'self.a < 2', 'self.a <= 2.5', 'self.a > -1', 'self.a >= self.b', 'self.a < "b"',
   'self.type == 1 || self.type == 2', 'self.a && self.b', 'self.a || self.b', '!self.a', 'self.a == 1 || true', 'true || self.a == 1', 'false && self.a',
-  'self.a ? self.b : 3', 'self.a.b == 9007199254740993', 'self.a == 18446744073709551615u',
+  'self.a ? self.b : 3', 'self.a ? 1 : 2', 'self.a.b == 9007199254740993', 'self.a.b > 9007199254740992', '1 == self.a', '-1 < self.a', 'self.a == 18446744073709551615u',
 ];
 const payloads: unknown[] = [
   null, 1, 'text', true, [1, 2], new Uint8Array([1]),
