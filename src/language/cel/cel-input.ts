@@ -8,13 +8,15 @@ const checked = new WeakMap<object, unknown>();
  * any depth) are handed over as Maps, which CEL reads as the same map; everything else is
  * passed as it is. Accessors are not called, and a payload without such a key is not copied.
  * A flat payload (no object inside: a WebSocket frame event, a small JSON message) is checked
- * in one pass on every call, which costs less than remembering it; a nested one is walked once
- * and the answer kept per object.
+ * in one pass on every call and not remembered (adding to the WeakMap is what costs); a nested
+ * one is walked once and the answer kept per object.
  */
 export function celInput(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || isFlat(value)) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  // A lookup first: a miss is cheap, a hit (a nested payload read again) cheaper than a walk.
   const known = checked.get(value);
   if (known !== undefined) return known;
+  if (isFlat(value)) return value;
   const safe = convert(value, 0);
   checked.set(value, safe);
   return safe;
