@@ -15,7 +15,12 @@ export class ProcessData {
   }
 
   get(key: DataKey): unknown {
-    if (this.#local?.has(key)) return this.#local.get(key);
+    const local = this.#local;
+    if (local !== undefined) {
+      // One lookup when the entry is here and set (the common hit); `has` only for an undefined value.
+      const value = local.get(key);
+      if (value !== undefined || local.has(key)) return value;
+    }
     return this.#parent?.get(key);
   }
 

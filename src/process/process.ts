@@ -35,7 +35,9 @@ export class Process {
   #data: ProcessData | undefined;
   #controller: AbortController | undefined;
   #hooks: ExitHook[] | undefined;
-  #children: Set<Process> | undefined;
+  /** The running children; each knows its index here (`#slot`), so removal is a swap, not a hash lookup. */
+  #children: Process[] | undefined;
+  #slot = -1;
   #childWaiters: (() => void)[] | undefined;
   #state: ProcessState = 'running';
   #error: Error | undefined;
@@ -82,7 +84,9 @@ export class Process {
       void child.exit(this.#error);
       return child;
     }
-    (this.#children ??= new Set()).add(child);
+    const children = (this.#children ??= []);
+    child.#slot = children.length;
+    children.push(child);
     return child;
   }
 
@@ -97,13 +101,13 @@ export class Process {
 
   /** Resolves when every child has exited. */
   join(): Promise<void> {
-    if (this.#children === undefined || this.#children.size === 0) return Promise.resolve();
+    if (this.#children === undefined || this.#children.length === 0) return Promise.resolve();
     return new Promise((resolve) => (this.#childWaiters ??= []).push(resolve));
   }
 
   /** Waits for the children, then exits: the normal way to end a process after its reply. */
   finish(error?: Error): Promise<void> {
-    if (this.#children === undefined || this.#children.size === 0) return this.exit(error);
+    if (this.#children === undefined || this.#children.length === 0) return this.exit(error);
     return this.join().then(() => this.exit(error));
   }
 
@@ -116,7 +120,7 @@ export class Process {
     if (this.#exiting !== undefined) return this.#exiting;
     this.#state = 'exited';
     this.#error = error;
-    const idle = (this.#children === undefined || this.#children.size === 0) && this.#hooks === undefined;
+    const idle = (this.#children === undefined || this.#children.length === 0) && this.#hooks === undefined;
     // Set before anything runs, so a hook that calls exit() again gets this exit, not a second one.
     this.#exiting = RESOLVED;
     // Nothing to wait for (the common case of a request): release synchronously, no promise chain.
@@ -149,8 +153,16 @@ export class Process {
   }
 
   #childExited(child: Process): void {
-    this.#children?.delete(child);
-    if (this.#children?.size === 0 && this.#childWaiters !== undefined) {
+    const children = this.#children;
+    const slot = child.#slot;
+    if (children === undefined || children[slot] !== child) return;
+    child.#slot = -1;
+    const last = children.pop()!;
+    if (last !== child) {
+      children[slot] = last;
+      last.#slot = slot;
+    }
+    if (children.length === 0 && this.#childWaiters !== undefined) {
       const waiters = this.#childWaiters;
       this.#childWaiters = undefined;
       for (const wake of waiters) wake();

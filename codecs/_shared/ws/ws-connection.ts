@@ -10,6 +10,10 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_RESTART = 1012;
 
+/** Options of `ws` sends, shared: `ws` copies them and never keeps or changes them. */
+const TEXT_OPTIONS = { binary: false } as const;
+const BINARY_OPTIONS = { binary: true } as const;
+
 /** The limits of one connection. */
 export interface ConnectionLimits {
   /** At most this many bytes wait in the send buffer; a frame past it closes the connection (1008). */
@@ -64,7 +68,10 @@ export class WsConnection {
     this.#limits = limits;
     this.#events = events;
     this.#logger = logger;
-    socket.on('message', (data, isBinary) => events.message(this, data, isBinary));
+    // A block body: a listener that returns a value costs EventEmitter an extra check per frame.
+    socket.on('message', (data, isBinary) => {
+      events.message(this, data, isBinary);
+    });
     socket.on('pong', () => (this.#alive = true));
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#closeCode ??= CLOSE_TOO_BIG;
@@ -89,6 +96,13 @@ export class WsConnection {
 
   /** Sends a value as a frame (see `outgoing`); a close request closes the connection. */
   send(value: unknown): SendResult {
+    // The common case, a text reply, without an OutgoingFrame: a string of n UTF-16 units is
+    // at most 3n bytes, so its exact size is needed only near the send buffer's bound.
+    if (typeof value === 'string' && this.open && this.socket.bufferedAmount + value.length * 3 <= this.#limits.sendBuffer) {
+      this.socket.send(value, TEXT_OPTIONS);
+      this.#notePeak();
+      return 'sent';
+    }
     const frame = outgoing(value);
     if (!isFrame(frame)) {
       if (!this.open) return 'closed';
@@ -111,10 +125,14 @@ export class WsConnection {
       this.close(CLOSE_POLICY, 'send buffer full');
       return 'overflow';
     }
-    this.socket.send(frame.data, { binary: frame.binary });
+    this.socket.send(frame.data, frame.binary ? BINARY_OPTIONS : TEXT_OPTIONS);
+    this.#notePeak();
+    return 'sent';
+  }
+
+  #notePeak(): void {
     const now = this.socket.bufferedAmount;
     if (now > this.peakBuffered) this.peakBuffered = now;
-    return 'sent';
   }
 
   /**

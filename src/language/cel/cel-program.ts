@@ -6,6 +6,7 @@ import { celReason } from './cel-reason.ts';
 import { celInput } from './cel-input.ts';
 import { chargeBuilders } from './charge-builders.ts';
 import { CostGuard } from './cost-guard.ts';
+import { compileFastPath, UNDECIDED, type FastPath } from './fast-path.ts';
 import type { PatternCache } from './pattern-cache.ts';
 import { bindMatches } from './re2-matches.ts';
 import { toPlain } from './to-plain.ts';
@@ -16,7 +17,9 @@ import { toPlain } from './to-plain.ts';
  * A failed evaluation throws ERR_SNIPPET_RUNTIME with the library's reason, and going over the
  * cost limit ERR_CEL_COST_LIMIT; an invalid `matches` pattern from the payload is ERR_CEL_PATTERN
  * (re2-matches.ts: `matches` runs on RE2, in linear time). Per call it allocates only what the library needs (its root
- * context) and what the result conversion copies; the variables object is reused.
+ * context) and what the result conversion copies; the variables object is reused. Expressions
+ * of the commonest shapes (`self.data`, `self.type == 1 || self.type == 2`) first try a fast
+ * path in plain JS (fast-path.ts), which leaves to the library every payload it is not sure of.
  */
 export class CelProgram implements Program {
   readonly #evaluate: ParseResult;
@@ -25,6 +28,8 @@ export class CelProgram implements Program {
   readonly #variables: { self: unknown } = { self: null };
   /** Undefined when the expression has nothing to charge (no macro, no bind, no `matches`). */
   readonly #guard: CostGuard | undefined;
+  /** Undefined when the expression has a shape the fast path does not know, or something to charge. */
+  readonly #fast: FastPath | undefined;
 
   /**
    * `parsed` must already be type-checked (so the library skips checking on every call).
@@ -37,9 +42,15 @@ export class CelProgram implements Program {
     const matches = bindMatches(parsed.ast, guard, patterns);
     const builders = chargeBuilders(parsed.ast, guard);
     this.#guard = guard.instrument(parsed.ast) || matches || builders ? guard : undefined;
+    this.#fast = this.#guard === undefined ? compileFastPath(parsed.ast as never) : undefined;
   }
 
   run(input: unknown): unknown {
+    const fast = this.#fast;
+    if (fast !== undefined && !(input instanceof Error)) {
+      const value = this.#tryFast(fast, input ?? null);
+      if (value !== UNDECIDED) return toPlain(value);
+    }
     const variables = this.#variables;
     const guard = this.#guard;
     if (guard !== undefined) guard.spent = 0;
@@ -56,6 +67,16 @@ export class CelProgram implements Program {
     return toPlain(result);
   }
 
+  /** The fast path's answer, or UNDECIDED (also when a selected accessor throws: the library reports it). */
+  #tryFast(fast: FastPath, input: unknown): unknown {
+    try {
+      const value = fast(input);
+      return isResult(value) ? value : UNDECIDED;
+    } catch {
+      return UNDECIDED;
+    }
+  }
+
   #failure(thrown: unknown): WeftError {
     const guard = this.#guard;
     if (guard?.exceeded === true) return new WeftError('ERR_CEL_COST_LIMIT', { limit: guard.limit });
@@ -64,4 +85,12 @@ export class CelProgram implements Program {
     }
     return new WeftError('ERR_SNIPPET_RUNTIME', { reason: celReason(thrown, this.#code) }, { cause: thrown });
   }
+}
+
+/** Values the library gives back as they are (toPlain converts ints); others (dates, functions, maps) are its to judge. */
+function isResult(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint';
+  if (Array.isArray(value) || value instanceof Uint8Array) return true;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

@@ -28,4 +28,19 @@ describe('cel language: keys named like Object.prototype members are ordinary da
     expect(run('self.method', payload)).toBe('GET');
     expect(reads).toBe(0);
   });
+
+  it('reads flat payloads (no object inside) the same on every call: a "constructor" key at the top, lists, frame events', () => {
+    const flat = JSON.parse('{"constructor": "c", "n": 1}') as Record<string, unknown>;
+    for (let i = 0; i < 3; i++) {
+      expect(run('self.constructor + string(self.n)', flat)).toBe('c1');
+      expect(run('self', flat)).toEqual(flat);
+    }
+    const event = { type: 1, data: '{"hello":"world"}', connection: 'c-1' };
+    expect(run('self.type == 1 || self.type == 2', event)).toBe(true);
+    expect(run('self.data', event)).toBe('{"hello":"world"}');
+    expect(run('self', event)).toBe(event);
+    expect(run('self[1]', [1, 'two', null])).toBe('two');
+    const bytes = new Uint8Array([1, 2]);
+    expect(run('self', bytes)).toBe(bytes);
+  });
 });
