@@ -132,6 +132,14 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     return this.#server?.address()?.port;
   }
 
+  /** The URL it serves (with the bound port), or undefined when not listening. */
+  get url(): string | undefined {
+    const address = this.#server?.address();
+    if (address === undefined) return undefined;
+    const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+    return `${this.secure ? 'https' : 'http'}://${host}:${address.port}`;
+  }
+
   /** The bound address, or undefined when not listening. */
   address(): ServerAddress | undefined {
     return this.#server?.address();
@@ -146,7 +154,10 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     server.configure(this.limits);
     // An adopted HTTPS server takes this spec's files (they may name others, or hold a new certificate).
     if (tls !== undefined && server.tls !== tls.material) server.setSecureContext(tls.material);
+    const bound = server.listening;
     await this.#listen(server);
+    // Said once per socket (a reload that keeps it stays quiet): where the engine serves, for whoever reads the log.
+    if (!bound) this.#logger.info({ url: this.url }, 'listening');
     this.#tlsWatcher?.stop();
     this.#tlsWatcher = tls === undefined ? undefined : new TlsWatcher(tls.spec, (material) => server.setSecureContext(material), this.#logger);
   }

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, weft } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(() => {
@@ -124,4 +124,21 @@ describe('weft kinds and weft explain', () => {
     const noField = await weft(['explain', 'listener.nosuch'], { cwd: fresh() });
     expect(noField.code).toBe(1);
   });
+});
+
+describe('weft start says where it serves', () => {
+  it('logs each listener\'s URL once it is bound', async () => {
+    const cwd = fresh();
+    const port = await freePort();
+    const spec = `kind: listener\nname: http\nprotocol: http\nport: ${port}\nlinks:\n  out:\n    - name: pong\n      port: in\n---\nkind: snippet\nname: pong\nlanguage: text\ncode: pong\n`;
+    writeFileSync(join(cwd, 'ping.yaml'), spec);
+    const child = spawnWeft(['start', '-f', 'ping.yaml', '--store', 'memory://'], { cwd });
+    try {
+      const line = await eventually(async () => child.output().split('\n').find((text) => text.includes('"msg":"listening"')), 15_000, 'the listening line');
+      expect(JSON.parse(line)).toMatchObject({ node: 'http', url: `http://127.0.0.1:${port}` });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }, 30_000);
 });
