@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { Runtime, secretKeyringFromEnv, specSyscalls, type Logger } from '../../src/index.ts';
+import { OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, type Logger } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { adminNetworkPolicy } from '../admin-network-policy.ts';
@@ -32,14 +32,21 @@ export function startCommand(io: CliIO): Command {
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
-    .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect);
+    .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect)
+    .option('--ops <host:port>', 'serve the ops plane (metrics, health, events) on HOST:PORT, e.g. 127.0.0.1:9464')
+    .option('--ops-bind-public', 'let the ops plane bind beyond loopback');
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
+    const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger });
     const shutdown = shutdownSignal();
     try {
-      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger), {
+      if (ops !== undefined) {
+        const address = await ops.start();
+        logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
+      }
+      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
       });
       if (runtime === undefined) {
@@ -58,12 +65,13 @@ export function startCommand(io: CliIO): Command {
       await runtime.close();
     } finally {
       shutdown.dispose();
+      await ops?.close();
     }
   });
 }
 
 /** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
-async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger): Promise<Runtime> {
+async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: OpsPlane | undefined): Promise<Runtime> {
   const scheme = createScheme();
   const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
@@ -79,13 +87,16 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     network: adminNetworkPolicy(config),
     keyring,
     env: io.env,
+    ...(ops === undefined ? {} : { observer: ops.observer(config.namespace), health: ops.health }),
   });
+  const unwatch = ops?.watch(runtime, store);
   try {
     if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
     else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
     await runtime.start();
     return runtime;
   } catch (thrown) {
+    unwatch?.();
     await runtime.close();
     throw thrown;
   }

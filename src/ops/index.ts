@@ -1,1 +1,13 @@
 export * from './ops-route.ts';
+export { OpsPlane, type OpsPlaneOptions } from './ops-plane.ts';
+export { OpsServer, type OpsServerOptions } from './ops-server.ts';
+export { OpsObserver, type OpsObserverOptions } from './ops-observer.ts';
+export { OpsMetrics, type ExecutionMetrics, type NamespaceMetrics } from './ops-metrics.ts';
+export { NodeStats, LATENCY_BUCKETS_MS } from './node-stats.ts';
+export { NamespaceStats } from './namespace-stats.ts';
+export { EventBus, type EventBusOptions, type EventSink } from './event-bus.ts';
+export type { EventFilter, OpsEvent, OpsEventType } from './ops-event.ts';
+export { parseOpsAddress, type OpsAddress } from './ops-address.ts';
+export { prometheusRegistry } from './prometheus-registry.ts';
+export { metricsRoutes } from './metrics-routes.ts';
+export { healthRoutes, type Liveness } from './health-routes.ts';

@@ -1,5 +1,6 @@
 import { WeftError } from '../errors/index.ts';
 import { Process, type ProcessTracker } from './process.ts';
+import type { ProcessObserver } from './process-observer.ts';
 import { settledWithin } from './settled-within.ts';
 
 /** Options of a ProcessGroup. */
@@ -9,6 +10,8 @@ export interface ProcessGroupOptions {
    * signal aborts, its writes stop). Checked about every second, never per packet. Default: none.
    */
   readonly maxDurationMs?: number;
+  /** Told of every root process started and ended (metrics, the event stream); default none. */
+  readonly observer?: ProcessObserver;
 }
 
 /** Options of one `spawn`. */
@@ -37,11 +40,13 @@ export class ProcessGroup implements ProcessTracker {
   #waiters: { epoch: number; wake: () => void }[] = [];
   readonly #running = new Set<Process>();
   #admitting = true;
+  readonly #observer: ProcessObserver | undefined;
 
   constructor(options: ProcessGroupOptions = {}) {
     const max = options.maxDurationMs ?? Number.POSITIVE_INFINITY;
     if (!(max > 0)) throw new WeftError('ERR_INTERNAL', { reason: `maxDurationMs ${max} is not more than 0` });
     this.#maxDurationMs = max;
+    this.#observer = options.observer;
   }
 
   /** The maximum duration of a root process, in ms (Infinity when there is none). */
@@ -70,6 +75,10 @@ export class ProcessGroup implements ProcessTracker {
     if (this.#maxDurationMs !== Number.POSITIVE_INFINITY && options?.unbounded !== true) {
       this.#started.set(process, performance.now());
       this.#sweeper ??= setInterval(() => this.#sweep(), Math.min(SWEEP_MS, Math.max(10, this.#maxDurationMs / 4))).unref();
+    }
+    if (this.#observer !== undefined) {
+      process.startedAt = performance.now();
+      this.#observer.started(process);
     }
     return process;
   }
@@ -103,6 +112,7 @@ export class ProcessGroup implements ProcessTracker {
   }
 
   released(process: Process): void {
+    this.#observer?.ended(process, performance.now() - process.startedAt);
     this.#running.delete(process);
     this.#started.delete(process);
     const count = (this.#live.get(process.epoch) ?? 1) - 1;
