@@ -30,6 +30,7 @@ export const ConfigSchema = Type.Object(
     }),
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
     opsBindPublic: Type.Boolean({ description: 'Lets the ops plane bind beyond loopback (WEFT_OPS_BIND_PUBLIC, --ops-bind-public).' }),
+    opsEventValueSize: Type.Integer({ minimum: 0, description: 'The longest packet value a port:emit event of the ops event stream carries, in JSON characters; longer ones are cut (WEFT_OPS_EVENT_VALUE_SIZE).' }),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
     })),
@@ -42,7 +43,7 @@ export type Config = Static<typeof ConfigSchema>;
 
 const DEFAULTS: Config = {
   store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
-  adminBindPublic: false, adminHosts: [], opsBindPublic: false,
+  adminBindPublic: false, adminHosts: [], opsBindPublic: false, opsEventValueSize: 1024,
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -56,11 +57,12 @@ const ENV: Record<string, keyof Config> = {
   WEFT_ADMIN_HOSTS: 'adminHosts',
   WEFT_OPS: 'ops',
   WEFT_OPS_BIND_PUBLIC: 'opsBindPublic',
+  WEFT_OPS_EVENT_VALUE_SIZE: 'opsEventValueSize',
 };
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
 function fromEnv(key: keyof Config, value: string): unknown {
-  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs') return Number(value);
+  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'opsEventValueSize') return Number(value);
   if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   if (key === 'adminBindPublic' || key === 'opsBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
   return value;

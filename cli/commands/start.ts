@@ -39,7 +39,7 @@ export function startCommand(io: CliIO): Command {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
-    const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger });
+    const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, maxValueLength: config.opsEventValueSize });
     const shutdown = shutdownSignal();
     try {
       if (ops !== undefined) {

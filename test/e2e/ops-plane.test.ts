@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually, freePort, runWeft, spawnWeft, tempDir } from '../harness/cli.ts';
+import { connectEvents, get } from '../src/ops/ops-harness.ts';
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+/** listener → echo (the body back): a port:emit per request as large as the body. */
+function echoYaml(port: number): string {
+  return `
+- kind: listener
+  name: listener
+  protocol: http
+  host: 127.0.0.1
+  port: ${port}
+  links:
+    out: [{ name: echo, port: in }]
+- kind: snippet
+  name: echo
+  language: cel
+  code: 'size(self.body)'
+`;
+}
+
+describe('weft start --ops', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let engine: ReturnType<typeof spawnWeft> | undefined;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(async () => {
+    if (engine !== undefined && engine.exitCode === null) {
+      engine.kill('SIGKILL');
+      await new Promise((resolve) => engine!.once('exit', resolve));
+    }
+    engine = undefined;
+    dir.remove();
+  });
+
+  it('refuses a host beyond loopback without --ops-bind-public, with ERR_OPS_ADDRESS_INVALID', async () => {
+    const run = await runWeft(['start', '--store', 'memory://', '--ops', '0.0.0.0:9464'], { cwd: dir.path });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('ERR_OPS_ADDRESS_INVALID');
+  });
+
+  it('a subscriber that never reads does not raise the engine\'s RSS beyond a bound', async () => {
+    const [port, ops] = [await freePort(), await freePort()];
+    writeFileSync(join(dir.path, 'echo.yaml'), echoYaml(port));
+    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', 'memory://', '--ops', `127.0.0.1:${ops}`], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn', WEFT_OPS_EVENT_VALUE_SIZE: String(80 * 1024) } });
+    const opsUrl = `http://127.0.0.1:${ops}`;
+    await eventually(async () => ((await get(`${opsUrl}/readyz`)).status === 200 ? true : undefined), 20_000, 'the engine to be ready');
+    const client = await connectEvents(opsUrl);
+    try {
+      client.socket.pause();
+      const body = JSON.stringify({ text: 'x'.repeat(64 * 1024) });
+      const post = () => fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) }).then((response) => response.text());
+      const load = async (requests: number) => {
+        for (let i = 0; i < requests; i += 25) await Promise.all(Array.from({ length: 25 }, post));
+      };
+      // First the same load with the subscriber paused but subscribed to nothing, so the heap
+      // reaches the size the requests themselves need; then with port:emit events of ~64 KB
+      // (WEFT_OPS_EVENT_VALUE_SIZE): unbounded, the engine would queue all ~190 MB of them.
+      await load(3000);
+      const before = rssOf(engine.pid!);
+      client.send({ type: 'subscribe', filter: { types: ['port:emit'] } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await load(3000);
+      const grown = rssOf(engine.pid!) - before;
+      expect(grown).toBeLessThan(64 * 1024 * 1024);
+      // Reading again, it is told how many events it missed, before the next one.
+      client.socket.resume();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await post();
+      const dropped = (await client.until((messages) => messages.some((message) => message.type === 'dropped'), 10_000)).find((message) => message.type === 'dropped')!;
+      expect(dropped.count).toBeGreaterThan(1000);
+      const requests = 6001;
+      const metrics = JSON.parse((await get(`${opsUrl}/v1/metrics`)).text) as { namespaces: Record<string, { nodes: Record<string, { messagesProcessed: number }> }> };
+      expect(metrics.namespaces.default!.nodes.echo!.messagesProcessed).toBe(requests);
+    } finally {
+      client.close();
+    }
+  }, 90_000);
+});
