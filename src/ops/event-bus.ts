@@ -1,4 +1,4 @@
-import type { EventFilter, OpsEvent } from './ops-event.ts';
+import type { EventFilter, OpsEvent, OpsEventType } from './ops-event.ts';
 
 /**
  * Where a subscriber's events go: `send` queues text (a WebSocket frame), `buffered` says how
@@ -33,7 +33,7 @@ class Subscriber {
 
 /**
  * The ops event stream's fan-out. Producers check `active` before building an event, so
- * emission costs one property read while nobody subscribes. Each subscriber is bounded: while
+ * emission costs one check while nobody subscribes to that type (`accepts`). Each subscriber is bounded: while
  * its sink holds more than `maxBufferedBytes`, its events are dropped and counted, and the next
  * event it gets is preceded by `{type: "dropped", count}`; a slow subscriber never slows the
  * engine. `publish` is public: other parts of the ops plane (pause/resume) publish through it.
@@ -42,15 +42,23 @@ export class EventBus {
   readonly #maxBufferedBytes: number;
   readonly #subscribers = new Set<Subscriber>();
   #active = 0;
+  /** Subscriptions that take every type, and those that name each type. */
+  #everyType = 0;
+  readonly #byType = new Map<OpsEventType, number>();
   #seq = 0;
 
   constructor(options: EventBusOptions = {}) {
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   }
 
-  /** True while some subscription exists: build events only then. */
+  /** True while some subscription exists. */
   get active(): boolean {
     return this.#active > 0;
+  }
+
+  /** True while some subscription may take events of `type`: producers build an event only then. */
+  accepts(type: OpsEventType): boolean {
+    return this.#active > 0 && (this.#everyType > 0 || (this.#byType.get(type) ?? 0) > 0);
   }
 
   /** Sends an event to every subscriber whose filters match it, numbered with the next `seq`. */
@@ -78,9 +86,9 @@ export class EventBus {
     const subscriber = new Subscriber(sink);
     this.#subscribers.add(subscriber);
     const recount = (change: () => void) => {
-      this.#active -= subscriber.filters.size;
+      this.#count(subscriber, -1);
       change();
-      this.#active += subscriber.filters.size;
+      this.#count(subscriber, 1);
     };
     return {
       subscribe: (id, filter) => recount(() => subscriber.filters.set(id, filter)),
@@ -90,6 +98,14 @@ export class EventBus {
         recount(() => subscriber.filters.clear());
       },
     };
+  }
+
+  #count(subscriber: Subscriber, sign: 1 | -1): void {
+    this.#active += sign * subscriber.filters.size;
+    for (const filter of subscriber.filters.values()) {
+      if (filter.types === undefined) this.#everyType += sign;
+      else for (const type of new Set(filter.types)) this.#byType.set(type, (this.#byType.get(type) ?? 0) + sign);
+    }
   }
 }
 

@@ -34,7 +34,7 @@ class OpsProbe implements LinkProbe {
     this.#source.packetsOut++;
     this.#target.packetsIn++;
     this.#target.inFlight++;
-    if (this.#observer.bus.active) this.#observer.emitted(this.#link, process, packet);
+    if (this.#observer.bus.accepts('port:emit')) this.#observer.emitted(this.#link, process, packet);
     return performance.now();
   }
 
@@ -58,8 +58,8 @@ export interface OpsObserverOptions {
 
 /**
  * The ops plane's RuntimeObserver for one namespace: bumps the node and namespace counters of
- * OpsMetrics on every hop and process, and publishes events to the bus only while it has
- * subscribers. An error reply counts once, at the innermost node that answered it (the hops
+ * OpsMetrics on every hop and process, and builds events only while the bus has a subscriber
+ * for their type. An error reply counts once, at the innermost node that answered it (the hops
  * upstream see the same Error object come back and do not count it again).
  */
 export class OpsObserver implements RuntimeObserver {
@@ -87,12 +87,12 @@ export class OpsObserver implements RuntimeObserver {
 
   started(process: Process): void {
     this.#stats.processesStarted++;
-    if (this.bus.active) this.bus.publish({ type: 'process:start', namespace: this.namespace, process: process.id });
+    if (this.bus.accepts('process:start')) this.bus.publish({ type: 'process:start', namespace: this.namespace, process: process.id });
   }
 
   ended(process: Process, durationMs: number): void {
     this.#stats.processesEnded++;
-    if (!this.bus.active) return;
+    if (!this.bus.accepts('process:end')) return;
     const error = process.error;
     this.bus.publish({ type: 'process:end', namespace: this.namespace, process: process.id, durationMs, ...(error === undefined ? {} : { error: errorOf(error) }) });
   }
@@ -128,7 +128,7 @@ export class OpsObserver implements RuntimeObserver {
     if (this.#counted.has(error)) return;
     this.#counted.add(error);
     target.errors++;
-    if (this.bus.active) this.bus.publish({ type: 'node:error', namespace: this.namespace, node: link.target.node, process: rootOf(process).id, error: errorOf(error) });
+    if (this.bus.accepts('node:error')) this.bus.publish({ type: 'node:error', namespace: this.namespace, node: link.target.node, process: rootOf(process).id, error: errorOf(error) });
   }
 }
 

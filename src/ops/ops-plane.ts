@@ -91,7 +91,7 @@ export class OpsPlane {
         return waiting.length === 0 ? { ok: true } : { ok: false, reason: waiting.join(', ') };
       }),
       runtime.specChanges.subscribe((changes) => {
-        if (!this.events.active) return;
+        if (!this.events.accepts('spec:applied')) return;
         for (const change of changes) {
           this.events.publish({ type: 'spec:applied', namespace, node: change.spec.name ?? change.spec.id, op: change.op, id: change.spec.id, kind: change.spec.kind, revision: change.spec.revision });
         }
@@ -128,7 +128,7 @@ export class OpsPlane {
   }
 
   #publishMetrics(): void {
-    if (!this.events.active) return;
+    if (!this.events.accepts('metrics:update')) return;
     for (const [namespace, metrics] of Object.entries(this.metrics.snapshot())) this.events.publish({ type: 'metrics:update', namespace, metrics });
   }
 }
