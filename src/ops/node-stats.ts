@@ -5,7 +5,8 @@ export const LATENCY_BUCKETS_MS: readonly number[] = [0.1, 0.25, 0.5, 1, 2.5, 5,
  * The counters of one node (namespace, node name): plain numbers bumped by the link probes on
  * the hot path and read only when scraped. Packets in, latency, errors and in-flight count at
  * the node a hop delivers to; packets out at the node that wrote. Latency is the time from
- * delivery to reply, so it includes what the node waited for downstream.
+ * delivery to reply, so it includes what the node waited for downstream; it is sampled (one hop
+ * in 16 per link, see OpsObserver), the counts are exact.
  */
 export class NodeStats {
   readonly namespace: string;

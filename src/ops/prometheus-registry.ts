@@ -55,7 +55,7 @@ export async function prometheusRegistry(metrics: OpsMetrics): Promise<Registry>
   perNode('weft_node_packets_out_total', 'Packets the node wrote to a linked node.', 'counter', (node) => node.packetsOut);
   perNode('weft_node_errors_total', 'Error replies that originated at the node.', 'counter', (node) => node.errors);
   perNode('weft_node_in_flight', 'Packets the node is handling now.', 'gauge', (node) => node.inFlight);
-  registry.registerMetric(new ScrapedMetric('weft_node_latency_seconds', 'Time from delivery to reply, downstream included.', 'histogram', () => [...metrics.nodes].flatMap(latencyValues)) as never);
+  registry.registerMetric(new ScrapedMetric('weft_node_latency_seconds', 'Time from delivery to reply, downstream included (one hop in 16 per link is timed).', 'histogram', () => [...metrics.nodes].flatMap(latencyValues)) as never);
 
   perNamespace('weft_processes_started_total', 'Root processes (requests, messages, ticks) started.', 'counter', (stats) => stats.processesStarted);
   perNamespace('weft_processes_ended_total', 'Root processes ended.', 'counter', (stats) => stats.processesEnded);
