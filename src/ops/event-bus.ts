@@ -45,6 +45,11 @@ export class EventBus {
   /** Subscriptions that take every type, and those that name each type. */
   #everyType = 0;
   readonly #byType = new Map<OpsEventType, number>();
+  /** Per type, whether some subscription takes it (recomputed on every change, read per hop). */
+  readonly #accepting: Record<OpsEventType, boolean> = {
+    'process:start': false, 'process:end': false, 'port:emit': false, 'node:error': false, 'node:loaded': false,
+    'node:failed': false, 'spec:applied': false, 'namespace:paused': false, 'namespace:resumed': false, 'metrics:update': false,
+  };
   #seq = 0;
 
   constructor(options: EventBusOptions = {}) {
@@ -58,7 +63,7 @@ export class EventBus {
 
   /** True while some subscription may take events of `type`: producers build an event only then. */
   accepts(type: OpsEventType): boolean {
-    return this.#active > 0 && (this.#everyType > 0 || (this.#byType.get(type) ?? 0) > 0);
+    return this.#active > 0 && this.#accepting[type];
   }
 
   /** Sends an event to every subscriber whose filters match it, numbered with the next `seq`. */
@@ -106,6 +111,7 @@ export class EventBus {
       if (filter.types === undefined) this.#everyType += sign;
       else for (const type of new Set(filter.types)) this.#byType.set(type, (this.#byType.get(type) ?? 0) + sign);
     }
+    for (const type of Object.keys(this.#accepting) as OpsEventType[]) this.#accepting[type] = this.#everyType > 0 || (this.#byType.get(type) ?? 0) > 0;
   }
 }
 
