@@ -42,6 +42,8 @@ export function startCommand(io: CliIO): Command {
     const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, maxValueLength: config.opsEventValueSize });
     const shutdown = shutdownSignal();
     try {
+      // Not ready until the runtime runs (the store may take a while), nor once shutting down.
+      const starting = ops?.health.register('engine', () => ({ ok: false, reason: 'starting' }));
       if (ops !== undefined) {
         const address = await ops.start();
         logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
@@ -56,12 +58,14 @@ export function startCommand(io: CliIO): Command {
       for (const node of runtime.status()) {
         if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
       }
+      starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
       // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.
       const keepAlive = setInterval(() => {}, 2 ** 30);
       const signal = await shutdown.received;
       clearInterval(keepAlive);
       logger.info({ signal }, 'shutting down');
+      ops?.health.register('engine', () => ({ ok: false, reason: 'shutting down' }));
       await runtime.close();
     } finally {
       shutdown.dispose();

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, freePort, runWeft, spawnWeft, tempDir } from '../harness/cli.ts';
@@ -45,6 +45,27 @@ describe('weft start --ops', () => {
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toContain('ERR_OPS_ADDRESS_INVALID');
   });
+
+  it('/readyz is 503 naming the engine while it waits for its store, then 200 once it serves', async () => {
+    const [port, ops] = [await freePort(), await freePort()];
+    writeFileSync(join(dir.path, 'echo.yaml'), echoYaml(port));
+    // A file where the store's folder must go: the store cannot be opened until it is removed.
+    writeFileSync(join(dir.path, 'blocker'), 'not a folder');
+    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', `sqlite://${join(dir.path, 'blocker', 'weft.db')}`, '--ops', `127.0.0.1:${ops}`], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn' } });
+    const opsUrl = `http://127.0.0.1:${ops}`;
+    const waiting = await eventually(async () => {
+      const answer = await get(`${opsUrl}/readyz`);
+      return answer.status === 503 ? (JSON.parse(answer.text) as { failing: string[] }) : undefined;
+    }, 20_000, '/readyz to answer 503');
+    expect(waiting.failing).toEqual(['engine']);
+    expect((await get(`${opsUrl}/healthz`)).status).toBe(200);
+    rmSync(join(dir.path, 'blocker'));
+    const ready = await eventually(async () => {
+      const answer = await get(`${opsUrl}/readyz`);
+      return answer.status === 200 ? (JSON.parse(answer.text) as { checks: { name: string }[] }) : undefined;
+    }, 30_000, '/readyz to answer 200');
+    expect(ready.checks.map((check) => check.name)).toEqual(['listener default/listener', 'specs default', 'store default']);
+  }, 60_000);
 
   it('a subscriber that never reads does not raise the engine\'s RSS beyond a bound', async () => {
     const [port, ops] = [await freePort(), await freePort()];
