@@ -42,7 +42,7 @@ async function measure(variant: Variant, dir: string): Promise<number> {
   const file = join(dir, `ping-${port}.yaml`);
   writeFileSync(file, yaml);
   const ops = variant === 'ops' ? await freePort() : undefined;
-  const args = [CLI, 'start', '-f', file, '--store', 'memory://', ...(ops === undefined ? [] : ['--ops', `127.0.0.1:${ops}`])];
+  const args = [CLI, 'start', '-f', file, '--store', 'memory://', ...(ops === undefined ? [] : ['--ops', `127.0.0.1:${ops}`, '--insecure'])];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore', env: { ...process.env, WEFT_LOG_LEVEL: 'warn' } });
   try {
     await until(async () => (await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) })).ok, 30_000);

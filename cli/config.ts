@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_NAMESPACE, parseYamlDocuments, pointerToPath, WeftError } from '../src/index.ts';
+import { DEFAULT_NAMESPACE, JwtSchema, parseYamlDocuments, pointerToPath, WeftError } from '../src/index.ts';
 import { DEFAULT_STORE_URL } from '../src/store/index.ts';
 import type { CliIO } from './io.ts';
 
@@ -28,6 +28,13 @@ export const ConfigSchema = Type.Object(
     adminHosts: Type.Array(Type.String({ minLength: 1 }), {
       description: 'Host names the admin API answers besides localhost, 127.0.0.1 and [::1] (WEFT_ADMIN_HOSTS, comma-separated; --admin-host).',
     }),
+    insecure: Type.Boolean({
+      description: 'Turns authentication of the admin API and the ops plane off, for local development; a warning is logged (WEFT_INSECURE, --insecure).',
+    }),
+    auth: Type.Optional(Type.Object({ jwt: Type.Optional(JwtSchema) }, {
+      additionalProperties: false,
+      description: 'How the admin API and the ops plane check credentials besides API tokens: `jwt` (a secret or a JWKS URL; docs/auth.md). File only.',
+    })),
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
     opsBindPublic: Type.Boolean({ description: 'Lets the ops plane bind beyond loopback (WEFT_OPS_BIND_PUBLIC, --ops-bind-public).' }),
     opsEventValueSize: Type.Integer({ minimum: 0, description: 'The longest packet value a port:emit event of the ops event stream carries, in JSON characters; longer ones are cut (WEFT_OPS_EVENT_VALUE_SIZE).' }),
@@ -43,7 +50,7 @@ export type Config = Static<typeof ConfigSchema>;
 
 const DEFAULTS: Config = {
   store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
-  adminBindPublic: false, adminHosts: [], opsBindPublic: false, opsEventValueSize: 1024,
+  adminBindPublic: false, adminHosts: [], insecure: false, opsBindPublic: false, opsEventValueSize: 1024,
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -58,13 +65,14 @@ const ENV: Record<string, keyof Config> = {
   WEFT_OPS: 'ops',
   WEFT_OPS_BIND_PUBLIC: 'opsBindPublic',
   WEFT_OPS_EVENT_VALUE_SIZE: 'opsEventValueSize',
+  WEFT_INSECURE: 'insecure',
 };
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
 function fromEnv(key: keyof Config, value: string): unknown {
   if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'opsEventValueSize') return Number(value);
   if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (key === 'adminBindPublic' || key === 'opsBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
+  if (key === 'adminBindPublic' || key === 'insecure' || key === 'opsBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
   return value;
 }
 
@@ -86,10 +94,17 @@ export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
   if (own?.sandbox !== undefined && io.env.WEFT_SANDBOX === undefined && flags.sandbox === undefined) merged.sandbox = own.sandbox;
   const errors = [...Value.Errors(ConfigSchema, merged)];
   if (errors.length > 0) {
-    const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${error.message}`).join('; ');
+    const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${explain(error.schema as { anyOf?: readonly { const?: unknown }[] }, error.value, error.message)}`).join('; ');
     throw new WeftError('ERR_CONFIG_INVALID', { reason });
   }
   return merged as Config;
+}
+
+/** A validation message a person can act on: a union of literals lists its choices ("Expected union value" does not). */
+function explain(schema: { anyOf?: readonly { const?: unknown }[] }, value: unknown, message: string): string {
+  const choices = schema.anyOf?.map((option) => option.const);
+  if (choices === undefined || choices.length === 0 || choices.some((choice) => choice === undefined)) return message;
+  return `must be one of ${choices.map((choice) => String(choice)).join(', ')} (got ${JSON.stringify(value)})`;
 }
 
 function readConfigFile(io: CliIO): Record<string, unknown> {

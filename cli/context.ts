@@ -30,6 +30,7 @@ export interface AdminFlags {
   /** The ops plane's address (`--ops HOST:PORT`) and whether it may bind beyond loopback. */
   readonly ops?: string;
   readonly opsBindPublic?: boolean;
+  readonly insecure?: boolean;
 }
 
 /** Resolves the layered configuration for a command's flags. */
@@ -43,6 +44,7 @@ export function configFor(io: CliIO, flags: StoreFlags & AdminFlags & { logLevel
     adminHosts: flags.adminHost,
     ops: flags.ops,
     opsBindPublic: flags.opsBindPublic,
+    insecure: flags.insecure,
   });
 }
 

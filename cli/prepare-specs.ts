@@ -30,6 +30,10 @@ export async function prepareSpecs(
   const problems = specs.map((spec) => options.scheme.validate(spec));
   const seen = new Map<string, number>();
   specs.forEach((spec, index) => {
+    // Files are matched to stored specs by name: an unnamed one would be created again at every apply.
+    if (spec.name === undefined && spec.id === undefined) {
+      problems[index]!.push({ path: 'name', code: 'ERR_SPEC_INVALID', message: 'a spec in a file needs a name (or the id of the stored spec it updates): apply matches by name, so an unnamed spec would be created again at every apply' });
+    }
     if (typeof spec.name !== 'string' || spec.name === '' || typeof spec.namespace !== 'string') return;
     const key = `${spec.namespace}/${spec.name}`;
     if (seen.has(key)) problems[index]!.push({ path: 'name', code: 'ERR_NAME_TAKEN', message: `"${spec.name}" appears twice in the applied specs` });

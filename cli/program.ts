@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ApplyRefused } from './apply-refused.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { tokenCommand } from './commands/token.ts';
 import { valuesCommand } from './commands/values.ts';
 import { diffCommand } from './commands/diff.ts';
 import { getCommand } from './commands/get.ts';
@@ -13,7 +14,7 @@ import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {
@@ -34,7 +35,14 @@ export function createProgram(io: CliIO): Command {
  */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   try {
-    await createProgram(io).parseAsync([...args], { from: 'user' });
+    const program = createProgram(io);
+    // Commander answers `weft nosuch --help` with the root help and exit 0; an unknown command is a usage error.
+    const first = args.find((arg) => !arg.startsWith('-'));
+    if (first !== undefined && first !== 'help' && !program.commands.some((command) => command.name() === first || command.aliases().includes(first))) {
+      io.stderr.write(`error: unknown command '${first}' (weft --help lists the commands)\n`);
+      return 2;
+    }
+    await program.parseAsync([...args], { from: 'user' });
     return 0;
   } catch (thrown) {
     if (thrown instanceof CommanderError) return thrown.exitCode === 0 ? 0 : 2;

@@ -35,7 +35,7 @@ export interface SeedOptions {
  * Writes the shipped admin workflow into the `system` namespace when that namespace holds no
  * spec, and returns how many specs it wrote (0 when the namespace was not empty: what is stored
  * wins). The listener's address comes from WEFT_SYSTEM_HOST (default 127.0.0.1) and
- * WEFT_SYSTEM_PORT (default 8000), read only when seeding; a host beyond loopback is refused
+ * WEFT_SYSTEM_PORT (default 8001: the examples serve on 8000), read only when seeding; a host beyond loopback is refused
  * (ERR_CONFIG_INVALID) unless `bindPublic`, before anything is written that could not run.
  */
 export async function seedSystemNamespace(io: CliIO, options: SeedOptions): Promise<number> {

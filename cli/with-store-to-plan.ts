@@ -6,14 +6,15 @@ import { withStore } from './context.ts';
 import type { CliIO } from './io.ts';
 
 /**
- * Like `withStore`, for commands that only read to plan (`diff`, `apply --dry-run`): a SQLite
- * store whose file does not exist is not created (a mistyped `--store` must not leave a new
- * empty database behind); the plan is made against an empty store instead, and stderr says so.
+ * Like `withStore`, for commands that only read (`get`, `diff`, `apply --dry-run`, `token list`):
+ * a SQLite store whose file does not exist is not created (a mistyped `--store` must not leave a
+ * new empty database behind); `work` gets an empty store instead, and stderr says so (`doing`
+ * names what happens against it).
  */
-export async function withStoreToPlan<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>): Promise<T> {
+export async function withStoreToPlan<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>, doing = 'planning against'): Promise<T> {
   const match = /^sqlite:\/\/(.+)$/i.exec(config.store);
   if (match === null || match[1] === ':memory:' || existsSync(resolve(io.cwd, match[1]!))) return withStore(io, config, work);
-  io.stderr.write(`note: the store ${config.store} does not exist yet; planning against an empty store (nothing is created)\n`);
+  io.stderr.write(`note: the store ${config.store} does not exist yet; ${doing} an empty store (nothing is created)\n`);
   const empty = new MemoryStore();
   try {
     return await work(empty);

@@ -6,11 +6,14 @@ import { deleteTargets } from '../delete-targets.ts';
 import { findStored } from '../prepare-specs.ts';
 import { readSpecs } from '../read-specs.ts';
 
-/** `weft delete NAME… | -f FILE`: delete every named spec in one transaction, or none if one is missing. */
+/**
+ * `weft delete NAME|ID… | -f FILE`: delete every named spec in one transaction, or none if one is
+ * missing. An argument that names no spec of the namespace is taken as an id (what `get` prints).
+ */
 export function deleteCommand(io: CliIO): Command {
   const command = new Command('delete')
     .description('delete specs by name or by the specs in files (all or nothing)')
-    .argument('[names...]', 'spec names')
+    .argument('[names...]', 'spec names or ids')
     .option('-f, --filename <path>', 'file, directory or - (repeatable)', collect);
   return storeOptions(command).action(async (names: string[], flags: StoreFlags & { filename?: string[] }) => {
     const config = configFor(io, flags);
@@ -22,10 +25,12 @@ export function deleteCommand(io: CliIO): Command {
     const deleted = await withStore(io, config, async (store) => {
       const namespaces = [...new Set(wanted.map((spec) => spec.namespace!))];
       const stored = (await Promise.all(namespaces.map((namespace) => store.find({ namespace })))).flat();
+      const unnamed = names.filter((name) => !stored.some((spec) => spec.name === name && spec.namespace === config.namespace));
+      const byId = unnamed.length === 0 ? [] : await store.find({ id: unnamed });
       const found: StoredSpec[] = [];
       const missing: string[] = [];
       for (const spec of wanted) {
-        const match = findStored(spec, stored);
+        const match = findStored(spec, stored) ?? (spec.id === undefined ? byId.find((candidate) => candidate.id === spec.name) : undefined);
         if (match === undefined) missing.push(`${spec.namespace}/${spec.name ?? spec.id}`);
         else if (!found.includes(match)) found.push(match);
       }

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, type Logger } from '../../src/index.ts';
+import {
+  Authenticator, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
+  type Logger, type OpsGuard, type SpecStore,
+} from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { adminNetworkPolicy } from '../admin-network-policy.ts';
@@ -33,13 +36,18 @@ export function startCommand(io: CliIO): Command {
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
     .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect)
+    .option('--insecure', 'no authentication on the admin API and the ops plane (local development only)')
     .option('--ops <host:port>', 'serve the ops plane (metrics, health, events) on HOST:PORT, e.g. 127.0.0.1:9464')
     .option('--ops-bind-public', 'let the ops plane bind beyond loopback');
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
-    const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, maxValueLength: config.opsEventValueSize });
+    // The ops plane takes the admin API's credentials, checked once the store (its tokens) is open.
+    const opsAuth: { guard?: OpsGuard } = {};
+    const guard: OpsGuard | undefined = config.insecure ? undefined : async (headers, role) =>
+      opsAuth.guard === undefined ? new WeftError('ERR_AUTH_UNAVAILABLE', { reason: 'the store is not open yet' }) : opsAuth.guard(headers, role);
+    const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize });
     const shutdown = shutdownSignal();
     try {
       // Not ready until the runtime runs (the store may take a while), nor once shutting down.
@@ -48,7 +56,7 @@ export function startCommand(io: CliIO): Command {
         const address = await ops.start();
         logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
       }
-      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops), {
+      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth }), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
       });
       if (runtime === undefined) {
@@ -75,10 +83,13 @@ export function startCommand(io: CliIO): Command {
 }
 
 /** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
-async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: OpsPlane | undefined): Promise<Runtime> {
+async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: { plane: OpsPlane; auth: { guard?: OpsGuard } } | undefined): Promise<Runtime> {
   const scheme = createScheme();
   const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
+  const tokens = isValueStore(store) ? new TokenVerifier({ registry: new TokenRegistry(store) }) : undefined;
+  const auth = config.insecure ? undefined : new Authenticator({ tokens, jwt: config.auth?.jwt === undefined ? undefined : new JwtVerifier(config.auth.jwt) });
+  if (ops !== undefined && auth !== undefined) ops.auth.guard = opsGuard(auth);
   const runtime = new Runtime({
     namespace: config.namespace,
     store,
@@ -88,20 +99,34 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
-    network: adminNetworkPolicy(config),
+    network: adminNetworkPolicy(config, auth),
+    tokens,
     keyring,
     env: io.env,
-    ...(ops === undefined ? {} : { observer: ops.observer(config.namespace), health: ops.health }),
+    ...(ops === undefined ? {} : { observer: ops.plane.observer(config.namespace), health: ops.plane.health }),
   });
-  const unwatch = ops?.watch(runtime, store);
+  const unwatch = ops?.plane.watch(runtime, store);
   try {
     if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
     else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
     await runtime.start();
+    await announceAuth(config, store, logger);
     return runtime;
   } catch (thrown) {
     unwatch?.();
     await runtime.close();
     throw thrown;
+  }
+}
+
+/** Says how the admin API is protected: a warning with --insecure, a hint when it needs a token and none exists. */
+async function announceAuth(config: Config, store: SpecStore, logger: Logger): Promise<void> {
+  if (config.insecure) {
+    logger.warn('authentication is off (--insecure): anyone who can reach the admin API or the ops plane can read and change every workflow; use it for local development only');
+    return;
+  }
+  if (config.namespace !== SYSTEM_NAMESPACE || config.auth?.jwt !== undefined || !isValueStore(store)) return;
+  if ((await new TokenRegistry(store).list()).length === 0) {
+    logger.info('the admin API requires a token and the store holds none: create one with `weft token create NAME --role admin` (or run with --insecure for local development)');
   }
 }

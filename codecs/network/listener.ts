@@ -5,13 +5,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   defineKind, Packet, SourceNode, toWeftError, WeftError,
-  type CodecContext, type Logger, type Node, type Process, type Reply,
+  type CodecContext, type Logger, type Node, type Principal, type Process, type Reply, type Verdict,
 } from '../../src/index.ts';
 import { decodeBody } from '../_shared/http/decode-body.ts';
 import { isHttpResponse } from '../_shared/http/http-response.ts';
 import { LazyBody, takesLazyBodies } from '../_shared/http/lazy-body.ts';
 import { HTTP_TAKEOVER } from '../_shared/http/takeover.ts';
 import type { Connections } from './listener/connections.ts';
+import { AuthSchema, authProblems, authView, challenge, ListenerAuth } from './listener/listener-auth.ts';
 import { CorsPolicy, CorsSchema, corsProblems, type CorsSpec } from './listener/cors-policy.ts';
 import { RateLimiter, RateLimitSchema, rateLimitProblems, type RateLimitSpec } from './listener/rate-limiter.ts';
 import { FailureLog } from './listener/failure-log.ts';
@@ -35,6 +36,7 @@ export const schema = Type.Object({
   cors: Type.Optional(CorsSchema),
   rateLimit: Type.Optional(RateLimitSchema),
   tls: Type.Optional(TlsSchema),
+  auth: Type.Optional(AuthSchema),
 });
 
 /** Options of a ListenerNode: the address to serve, its limits and the runtime's services. */
@@ -54,6 +56,8 @@ export interface ListenerOptions {
   readonly rateLimit?: RateLimitSpec;
   /** Serve HTTPS: the files (watched for replacement while active) and what they held at load. */
   readonly tls?: { readonly spec: TlsSpec; readonly material: TlsMaterial };
+  /** Credentials every request must carry (checked after CORS preflights, before the workflow). */
+  readonly auth?: ListenerAuth;
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
@@ -81,6 +85,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly #rateLimit: RateLimitSpec | undefined;
   #limiter: RateLimiter | undefined;
   readonly #tls: ListenerOptions['tls'];
+  readonly #auth: ListenerAuth | undefined;
   #tlsWatcher: TlsWatcher | undefined;
   #server: HttpServer | undefined;
   /** Leaves the health registry (readiness: this listener is bound). */
@@ -104,6 +109,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.#rateLimit = options.rateLimit;
     this.#limiter = options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
     this.#tls = options.tls;
+    this.#auth = options.auth;
   }
 
   /** Whether it serves HTTPS. */
@@ -202,12 +208,33 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       else writeError(reply, new WeftError('ERR_CORS_ORIGIN_NOT_ALLOWED', { origin: printable(request.headers.origin ?? '') }));
       return;
     }
+    if (this.#auth === undefined) {
+      this.#run(request, reply, connections, undefined);
+      return;
+    }
+    const authorization = request.headers.authorization;
+    const verdict = this.#auth.check(request.method, authorization);
+    if (!(verdict instanceof Promise)) this.#admit(request, reply, connections, verdict);
+    else verdict.then((settled) => this.#admit(request, reply, connections, settled), (reason: unknown) => this.#admit(request, reply, connections, toWeftError(reason)));
+  }
+
+  /** Runs an authenticated request, or answers why it is refused (401 with a challenge, 403, 503). */
+  #admit(request: FastifyRequest, reply: FastifyReply, connections: Connections, verdict: Verdict): void {
+    if (!(verdict instanceof WeftError)) {
+      this.#run(request, reply, connections, verdict);
+      return;
+    }
+    if (verdict.code === 'ERR_AUTH_REQUIRED') reply.header('www-authenticate', challenge(verdict, request.headers.authorization !== undefined));
+    writeError(reply, verdict);
+  }
+
+  #run(request: FastifyRequest, reply: FastifyReply, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
     connections.begin(request.raw.socket, process);
     const body = this.#body(request);
     let result: Reply;
     try {
-      result = this.#dispatch(process, request, body);
+      result = this.#dispatch(process, request, body, principal);
     } catch (thrown) {
       result = new Packet(toWeftError(thrown));
     }
@@ -238,12 +265,28 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       writeRawError(socket, new WeftError('ERR_HTTP_HOST_NOT_ALLOWED', { host: printable(request.headers.host ?? '') }));
       return;
     }
+    if (this.#auth === undefined) {
+      this.#takeOver(request, socket, head, connections, undefined);
+      return;
+    }
+    // A browser cannot set headers on a WebSocket handshake: ?access_token= stands in for Authorization.
+    const verdict = this.#auth.check(request.method ?? 'GET', request.headers.authorization ?? accessToken(request.url));
+    const admit = (settled: Verdict): void => {
+      if (!(settled instanceof WeftError)) this.#takeOver(request, socket, head, connections, settled);
+      else writeRawError(socket, settled);
+    };
+    if (verdict instanceof Promise) verdict.then(admit, (reason: unknown) => admit(toWeftError(reason)));
+    else admit(verdict);
+  }
+
+  #takeOver(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
     let result: Reply;
     try {
-      result = this.emit(process, new Packet(upgradePayload(request)));
+      const payload = upgradePayload(request);
+      result = this.emit(process, new Packet(principal === undefined ? payload : { ...payload, auth: authView(principal) }));
     } catch (thrown) {
       result = new Packet(toWeftError(thrown));
     }
@@ -289,14 +332,14 @@ export class ListenerNode extends SourceNode implements RequestHandler {
    * (each decodes what it routes); for any other node it is decoded now, and a body that does
    * not decode goes to `error` instead.
    */
-  #dispatch(process: Process, request: FastifyRequest, body: LazyBody | null): Reply {
-    if (body === null || takesLazyBodies(this.outPort)) return this.emit(process, new Packet(requestPayload(request, body)));
+  #dispatch(process: Process, request: FastifyRequest, body: LazyBody | null, principal: Principal | undefined): Reply {
+    if (body === null || takesLazyBodies(this.outPort)) return this.emit(process, new Packet(requestPayload(request, body, principal)));
     try {
       body.value();
     } catch (thrown) {
       return this.fail(process, new Packet(toWeftError(thrown)));
     }
-    return this.emit(process, new Packet({ ...requestPayload(request, body) }));
+    return this.emit(process, new Packet({ ...requestPayload(request, body, principal) }));
   }
 
   /** The request's body, decoded at its first read within the limits; null when it has none. */
@@ -345,6 +388,14 @@ function addressInUse(thrown: unknown): boolean {
   return (thrown as { cause?: { code?: unknown } } | undefined)?.cause?.code === 'EADDRINUSE';
 }
 
+/** The `access_token` query parameter of an upgrade URL, as a bearer credential. */
+function accessToken(url: string | undefined): string | undefined {
+  const question = url?.indexOf('?') ?? -1;
+  if (question === -1) return undefined;
+  const token = new URLSearchParams(url!.slice(question + 1)).get('access_token');
+  return token === null || token === '' ? undefined : `Bearer ${token}`;
+}
+
 /** A client-given string as it may appear in a message: control characters escaped, at most 100 characters. */
 function printable(text: string): string {
   return JSON.stringify(text.slice(0, 100)).slice(1, -1);
@@ -356,7 +407,7 @@ export const definition = defineKind({
   description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response.',
   schema,
   ports: { in: [], out: ['out', 'error'] },
-  validate: (spec) => [...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit)],
+  validate: (spec) => [...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit), ...authProblems(spec.auth)],
   codec: (spec, context) => {
     const name = spec.name ?? spec.id ?? kind;
     const policy = context.network;
@@ -364,6 +415,7 @@ export const definition = defineKind({
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
     const tls = spec.tls === undefined ? undefined : { spec: spec.tls, material: readTlsMaterial(spec.tls) };
-    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls });
+    const auth = ListenerAuth.of(spec.auth, context, name);
+    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls, auth });
   },
 });

@@ -7,8 +7,9 @@ export interface ErrorRow {
   /** What a user who meets the error should do; mirrored in docs/errors.md. */
   readonly hint: string;
   /**
-   * The HTTP status when it is not the category's (`httpStatusOf`): only for HTTP-specific
-   * refusals with a status of their own (413, 415) that no category names.
+   * The HTTP status when it is not the category's (`httpStatusOf`): HTTP-specific refusals
+   * with a status of their own (413, 415), and limits a workflow hits on the server (a
+   * snippet's memory, CEL cost, recursion: 500), since 429 is kept for admission limits.
    */
   readonly status?: number;
 }
@@ -155,6 +156,7 @@ export const catalogue = {
   },
   ERR_SNIPPET_MEMORY: {
     category: 'resource exhausted',
+    status: 500,
     message: 'snippet went over its memory limit of {mb} MiB',
     hint: 'The code builds too much data; build less, or raise the snippet memory (MiB). The snippet is reloaded for the next call.',
   },
@@ -165,6 +167,7 @@ export const catalogue = {
   },
   ERR_SNIPPET_PAYLOAD_TOO_LARGE: {
     category: 'resource exhausted',
+    status: 500,
     message: 'snippet {what} of {size} is over the payload limit of {mb} MiB',
     hint: 'A snippet argument or result is measured in characters of its JSON text (bytes of byte arrays); send or build less, or raise the javascript payloadMb limit (docs/languages/javascript.md).',
   },
@@ -190,6 +193,7 @@ export const catalogue = {
   },
   ERR_CEL_COST_LIMIT: {
     category: 'resource exhausted',
+    status: 500,
     message: 'cel expression went over its cost limit of {limit}',
     hint: 'The expression ranges over too much data (nested macros on big lists, cel.bind of big values); simplify it, or raise the cel costLimit (docs/languages/cel.md).',
   },
@@ -215,6 +219,7 @@ export const catalogue = {
   },
   ERR_RECURSION_LIMIT: {
     category: 'resource exhausted',
+    status: 500,
     message: 'the workflow recursed too deep: a cycle of nodes has no exit',
     hint: 'A node links back to itself (directly or through others) and nothing ends the loop; add a condition (if/switch) that leaves the cycle, or use the for kind.',
   },
@@ -350,6 +355,11 @@ export const catalogue = {
     message: 'listener {node} allows {max} requests per {window} per client: too many requests',
     hint: 'Wait for the number of seconds in Retry-After, or raise rateLimit.max of the listener (docs/kinds/listener.md).',
   },
+  ERR_NODE_VERSION: {
+    category: 'failed precondition',
+    message: 'weft needs Node.js 22.12 or newer; this is {version}',
+    hint: 'Install Node.js 24 LTS (nvm install 24, or your package manager) and run weft with it, in every terminal you use.',
+  },
   ERR_AUTH_REQUIRED: {
     category: 'unauthenticated',
     message: 'authentication required: {reason}',
@@ -374,6 +384,26 @@ export const catalogue = {
     category: 'invalid argument',
     message: 'event stream message refused: {reason}',
     hint: 'Send JSON {"type": "subscribe", "id": "...", "filter": {...}} or {"type": "unsubscribe", "id": "..."} (docs/operations.md, Event stream).',
+  },
+  ERR_AUTH_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'credentials cannot be checked now: {reason}',
+    hint: 'The store (API tokens) or the JWKS URL did not answer; the request was refused rather than let through. Retry; check the store and jwt.jwks.',
+  },
+  ERR_TOKEN_INVALID: {
+    category: 'invalid argument',
+    message: 'the token request is invalid: {reason}',
+    hint: 'Fix the named field (weft token create NAME --role read|write|admin [--expires 30d]; docs/auth.md).',
+  },
+  ERR_TOKEN_NAME_TAKEN: {
+    category: 'already exists',
+    message: 'a token named "{name}" already exists',
+    hint: 'Token names are unique in a store: pick another name, or revoke the old token first (weft token revoke NAME).',
+  },
+  ERR_TOKEN_NOT_FOUND: {
+    category: 'not found',
+    message: 'no token {token}',
+    hint: 'weft token list shows the tokens by id and name.',
   },
   ERR_CORS_ORIGIN_NOT_ALLOWED: {
     category: 'permission denied',
@@ -427,6 +457,7 @@ export const catalogue = {
   },
   ERR_HTTP_RESPONSE_TOO_LARGE: {
     category: 'resource exhausted',
+    status: 502,
     message: 'response from {url} is larger than {max} bytes',
     hint: 'Ask the server for less, or raise maxResponseBytes on the http node.',
   },
@@ -462,6 +493,7 @@ export const catalogue = {
   },
   ERR_EXEC_OUTPUT_TOO_LARGE: {
     category: 'resource exhausted',
+    status: 500,
     message: 'handler {command} wrote more than {max} bytes',
     hint: 'Reply with less, or raise maxOutputBytes on the exec node.',
   },

@@ -11,3 +11,4 @@ export { parseOpsAddress, type OpsAddress } from './ops-address.ts';
 export { prometheusRegistry } from './prometheus-registry.ts';
 export { metricsRoutes } from './metrics-routes.ts';
 export { healthRoutes, type Liveness } from './health-routes.ts';
+export * from './ops-guard.ts';

@@ -1,3 +1,4 @@
+import { TokenRegistry, TokenVerifier } from '../auth/index.ts';
 import { WeftError } from '../errors/index.ts';
 import { LanguageRegistry } from '../language/index.ts';
 import { Loader, type LoaderEvent } from '../loader/index.ts';
@@ -5,7 +6,7 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
 import { createCodecContext, SpecChanges, type HealthRegistry, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
-import type { SecretKeyring, SpecStore } from '../store/index.ts';
+import { isValueStore, type SecretKeyring, type SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
 import type { NodeStatus } from './node-status.ts';
 import type { RuntimeObserver } from './runtime-observer.ts';
@@ -38,6 +39,8 @@ export interface RuntimeOptions {
   readonly keyring?: SecretKeyring;
   /** What `{{ env.NAME }}` templates read (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Checks API tokens for listeners with `auth` (default: one over the store, when it keeps values). */
+  readonly tokens?: TokenVerifier;
 }
 
 /** How long `close` waits for in-flight work, and a replaced node for the work that may reach it. */
@@ -95,6 +98,7 @@ export class Runtime {
       leases: options.store,
       specChanges: this.specChanges,
       health: options.health,
+      tokens: options.tokens ?? (isValueStore(options.store) ? new TokenVerifier({ registry: new TokenRegistry(options.store) }) : undefined),
       node: (name) => {
         const symbol = this.table.byName(name);
         return symbol?.state === 'active' ? symbol.node : undefined;

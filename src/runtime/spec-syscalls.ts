@@ -51,7 +51,7 @@ async function createSpecs(options: SpecSyscallsOptions, opcode: string, payload
   return single ? stored[0]! : stored;
 }
 
-/** The specs matching the filter, in creation order; null reads the namespace `default`. */
+/** The specs matching the filter, in creation order; null reads every namespace, `{}` the namespace `default`. */
 async function readSpecs(options: SpecSyscallsOptions, opcode: string, payload: unknown): Promise<StoredSpec[]> {
   return await options.store.find(parseFilter(opcode, payload, 'read').filter);
 }

@@ -35,6 +35,8 @@ export interface ParsedFilter {
  * refused with ERR_SYSCALL_PAYLOAD listing each problem.
  */
 export function parseFilter(opcode: string, payload: unknown, mode: 'read' | 'delete'): ParsedFilter {
+  // A read of null is every spec of every namespace, as uniflow's admin workflow relies on (GET /v1/nodes).
+  if (mode === 'read' && (payload === null || payload === undefined)) return { filter: {}, force: false };
   const input = payload ?? {};
   if (!isPlainObject(input)) throw payloadError(opcode, `a filter must be an object {namespace?, id?, name?, kind?}, got ${describeValue(input)}`);
   check(opcode, mode === 'read' ? readCheck : deleteCheck, input);

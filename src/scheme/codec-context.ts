@@ -1,3 +1,4 @@
+import type { TokenVerifier } from '../auth/index.ts';
 import type { LanguageRegistry } from '../language/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
@@ -28,6 +29,8 @@ export interface CodecContextOptions {
   readonly specChanges?: SpecChanges;
   /** Where sources register their readiness (see CodecContext.health); default none. */
   readonly health?: HealthRegistry;
+  /** The API tokens of the runtime's store; default: none. */
+  readonly tokens?: TokenVerifier;
 }
 
 /**
@@ -47,6 +50,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     leases: options.leases,
     specChanges: options.specChanges ?? new SpecChanges(),
     health: options.health,
+    tokens: options.tokens,
     compile: (spec) => options.scheme.compile(spec, context),
   };
   for (const kind of options.scheme.kinds) {

@@ -1,5 +1,6 @@
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { LanguageRegistry } from '../language/index.ts';
+import type { TokenVerifier } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
@@ -46,6 +47,8 @@ export interface CodecContext {
    * embedder runs no health checks.
    */
   readonly health?: HealthRegistry;
+  /** The API tokens of the runtime's store (a listener's `auth.tokens`); undefined when the store keeps none. */
+  readonly tokens?: TokenVerifier;
 }
 
 /**

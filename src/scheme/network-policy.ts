@@ -1,3 +1,5 @@
+import type { Authenticator } from '../auth/index.ts';
+
 /**
  * What the embedder of a runtime allows its network-facing nodes (a listener, any kind that
  * serves a socket), for a privileged namespace such as the admin plane: where they may bind
@@ -16,4 +18,10 @@ export interface NetworkPolicy {
    * addressed to besides localhost, 127.0.0.1 and [::1]; others are refused (DNS rebinding).
    */
   readonly allowedHosts: readonly string[];
+  /**
+   * When set, every request must carry credentials this authenticator accepts (401/403
+   * otherwise), with a role by method: `read` for GET, HEAD and OPTIONS, `write` for the rest.
+   * A spec's own `auth` replaces it. Undefined: the specs decide (`--insecure` for the admin API).
+   */
+  readonly auth?: Authenticator;
 }

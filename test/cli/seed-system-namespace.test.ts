@@ -38,7 +38,7 @@ describe('seedSystemNamespace', () => {
     expect(stored.map((spec) => spec.name).sort()).toEqual(
       ['catch', 'listener', 'not_routed', 'router', 'specs_create', 'specs_delete', 'specs_get', 'specs_list', 'specs_patch'],
     );
-    expect(stored.find((spec) => spec.kind === 'listener')).toMatchObject({ host: '127.0.0.1', port: 8000 });
+    expect(stored.find((spec) => spec.kind === 'listener')).toMatchObject({ host: '127.0.0.1', port: 8001 });
     expect(await store.find({ namespace: 'default' })).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore, Runtime, silentLogger, specSyscalls, type SpecFilter, type SpecStore } from '../../src/index.ts';
 import { createLanguages, createScheme } from '../../cli/context.ts';
 import { seedSystemNamespace } from '../../cli/seed-system-namespace.ts';
-import { eventually, freePort, spawnWeft, tempDir } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
 
 type Engine = ReturnType<typeof spawnWeft>;
 type Json = Record<string, unknown> & { id: string; revision: number };
@@ -33,8 +33,11 @@ describe('the shipped admin API (weft start -n system), through real HTTP', () =
   let admin: Engine;
   let engine: Engine;
   let base: string;
+  /** An admin token: the admin API requires one (docs/auth.md). */
+  let token: string;
 
-  const api = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(5000) });
+  const api = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(5000) });
   const send = (method: string, path: string, body: unknown): Promise<Response> => api(path, { method, headers: JSON_TYPE, body: JSON.stringify(body) });
   const ping = async (port: number): Promise<string | undefined> => {
     try {
@@ -57,6 +60,7 @@ describe('the shipped admin API (weft start -n system), through real HTTP', () =
     const adminPort = await freePort();
     base = `http://127.0.0.1:${adminPort}`;
     const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}`, WEFT_LOG_LEVEL: 'info', WEFT_SYSTEM_PORT: String(adminPort) };
+    token = (await weft(['token', 'create', 'admin-e2e', '--role', 'admin'], { cwd: dir.path, env })).stdout.trim();
     admin = spawnWeft(['start', '-n', 'system'], { cwd: dir.path, env });
     engine = spawnWeft(['start'], { cwd: dir.path, env });
     await eventually(async () => ((await api('/v1/specs')).status === 200 ? true : undefined), 15_000, 'the admin API to answer');

@@ -46,12 +46,23 @@ describe('weft start --ops', () => {
     expect(run.stdout + run.stderr).toContain('ERR_OPS_ADDRESS_INVALID');
   });
 
+  it('asks for the admin API\'s credentials unless --insecure: 401 ERR_AUTH_REQUIRED without a token', async () => {
+    const [port, ops] = [await freePort(), await freePort()];
+    writeFileSync(join(dir.path, 'echo.yaml'), echoYaml(port));
+    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', `sqlite://${join(dir.path, 'weft.db')}`, '--ops', `127.0.0.1:${ops}`], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn' } });
+    const refused = await eventually(async () => {
+      const answer = await get(`http://127.0.0.1:${ops}/metrics`);
+      return answer.status === 401 ? answer : undefined;
+    }, 20_000, '/metrics to answer 401');
+    expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'ERR_AUTH_REQUIRED' } });
+  }, 30_000);
+
   it('/readyz is 503 naming the engine while it waits for its store, then 200 once it serves', async () => {
     const [port, ops] = [await freePort(), await freePort()];
     writeFileSync(join(dir.path, 'echo.yaml'), echoYaml(port));
     // A file where the store's folder must go: the store cannot be opened until it is removed.
     writeFileSync(join(dir.path, 'blocker'), 'not a folder');
-    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', `sqlite://${join(dir.path, 'blocker', 'weft.db')}`, '--ops', `127.0.0.1:${ops}`], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn' } });
+    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', `sqlite://${join(dir.path, 'blocker', 'weft.db')}`, '--ops', `127.0.0.1:${ops}`, '--insecure'], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn' } });
     const opsUrl = `http://127.0.0.1:${ops}`;
     const waiting = await eventually(async () => {
       const answer = await get(`${opsUrl}/readyz`);
@@ -70,7 +81,7 @@ describe('weft start --ops', () => {
   it('a subscriber that never reads does not raise the engine\'s RSS beyond a bound', async () => {
     const [port, ops] = [await freePort(), await freePort()];
     writeFileSync(join(dir.path, 'echo.yaml'), echoYaml(port));
-    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', 'memory://', '--ops', `127.0.0.1:${ops}`], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn', WEFT_OPS_EVENT_VALUE_SIZE: String(80 * 1024) } });
+    engine = spawnWeft(['start', '-f', 'echo.yaml', '--store', 'memory://', '--ops', `127.0.0.1:${ops}`, '--insecure'], { cwd: dir.path, env: { WEFT_LOG_LEVEL: 'warn', WEFT_OPS_EVENT_VALUE_SIZE: String(80 * 1024) } });
     const opsUrl = `http://127.0.0.1:${ops}`;
     await eventually(async () => ((await get(`${opsUrl}/readyz`)).status === 200 ? true : undefined), 20_000, 'the engine to be ready');
     const client = await connectEvents(opsUrl);

@@ -45,10 +45,23 @@ describe('work that never ends is ended', () => {
   it('answers a synchronous cycle without an exit with ERR_RECURSION_LIMIT, and keeps serving', async () => {
     const { get } = await start(loopingWorkflow('cel'));
     const looped = await get('/loop');
-    expect(looped.status).toBe(429);
+    // A workflow's own limit is a server-side failure, not a rate limit (429 is for admission limits).
+    expect(looped.status).toBe(500);
     expect(looped.body).toContain('ERR_RECURSION_LIMIT');
     expect(await get('/ping')).toEqual({ status: 200, body: 'pong' });
   });
+
+  it('answers a snippet that blows its memory limit with 500 ERR_SNIPPET_MEMORY (a server-side failure, not 429), and keeps serving', async () => {
+    const specs = loopingWorkflow('javascript', false);
+    const hog = specs.find((spec) => spec.name === 'loop')!;
+    hog.code = 'export default () => { const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random())); }';
+    (hog as Spec & { memory?: number }).memory = 16;
+    const { get } = await start(specs);
+    const blown = await get('/loop');
+    expect(blown.status).toBe(500);
+    expect(blown.body).toContain('ERR_SNIPPET_MEMORY');
+    expect(await get('/ping')).toEqual({ status: 200, body: 'pong' });
+  }, 30_000);
 
   it('ends a sandboxed snippet linked to itself at the process deadline with 504, and the sandbox serves others after', async () => {
     const { get, runtime } = await start(loopingWorkflow('javascript'), { processTimeoutMs: 400 });

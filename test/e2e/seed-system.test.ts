@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnWeft, tempDir } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
 
 const SEED = readFileSync(new URL('../../examples/system.yaml', import.meta.url), 'utf8');
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -13,7 +13,10 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
   let dir: ReturnType<typeof tempDir>;
   let engine: ReturnType<typeof spawnWeft>;
   let base: string;
-  const api = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(5000) });
+  /** A write token: the engine authenticates the seed's listener, whose YAML says nothing of auth. */
+  let token: string;
+  const api = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) }, signal: AbortSignal.timeout(5000) });
   const send = (method: string, body: unknown): Promise<Response> => api('/v1/nodes', { method, headers: JSON_TYPE, body: JSON.stringify(body) });
   const names = async (): Promise<string[]> => ((await (await api('/v1/nodes')).json()) as Stored[]).map((spec) => spec.name);
   const snippet = (name: string): object => ({ kind: 'snippet', name, language: 'text', code: `reply of ${name}` });
@@ -26,6 +29,7 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
     expect(SEED.match(/port: 8000/g)).toHaveLength(1);
     writeFileSync(join(dir.path, 'system.yaml'), SEED.replace('port: 8000', `port: ${port}`));
     const env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}`, WEFT_LOG_LEVEL: 'info' };
+    token = (await weft(['token', 'create', 'seed-e2e', '--role', 'write'], { cwd: dir.path, env })).stdout.trim();
     engine = spawnWeft(['start', '-n', 'system', '-f', 'system.yaml'], { cwd: dir.path, env });
     await eventually(async () => ((await api('/v1/nodes')).status === 200 ? true : undefined), 15_000, 'the seed workflow to answer');
   }, 30_000);
@@ -39,7 +43,13 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
     dir?.remove();
   });
 
-  it('POST /v1/nodes creates one spec or a list in the namespace default; GET lists that namespace', async () => {
+  it('requires a token although the seed\'s YAML has no auth: 401 without one', async () => {
+    const response = await fetch(`${base}/v1/nodes`, { signal: AbortSignal.timeout(5000) });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ERR_AUTH_REQUIRED');
+  });
+
+  it('POST /v1/nodes creates one spec or a list in the namespace default; GET lists every namespace, the admin workflow\'s own too', async () => {
     const [a, b, c] = [`a-${randomUUID().slice(0, 8)}`, `b-${randomUUID().slice(0, 8)}`, `c-${randomUUID().slice(0, 8)}`];
     const one = await send('POST', snippet(a));
     expect(one.status).toBe(200);
@@ -49,7 +59,8 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
     expect(((await list.json()) as Stored[]).map((spec) => spec.name)).toEqual([b, c]);
     const listed = await names();
     expect(listed).toEqual(expect.arrayContaining([a, b, c]));
-    expect(listed).not.toContain('listener');
+    // uniflow's GET /v1/nodes reads with a null filter: every spec of every namespace (reference §12.1).
+    expect(listed).toEqual(expect.arrayContaining(['listener', 'router', 'nodes_read']));
   });
 
   it('PATCH /v1/nodes merge-patches the spec with the id in the body', async () => {

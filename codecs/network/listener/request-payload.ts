@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../../../src/index.ts';
 import type { FormLists } from '../../_shared/http/form.ts';
 import { headerLists } from '../../_shared/http/header-lists.ts';
 import { defineLazyBody, type LazyBody } from '../../_shared/http/lazy-body.ts';
+import { authView } from './listener-auth.ts';
 
 /** The payload a listener sends for one HTTP request (uniflow §9.4); `scheme` is not known. */
 export interface HttpRequestPayload {
@@ -15,6 +17,8 @@ export interface HttpRequestPayload {
   /** Decoded at the first read when the request has a body (an accessor over a LazyBody). */
   body: unknown;
   status: 0;
+  /** Who sent the request, when the listener has `auth` (never the credential itself). */
+  auth?: Record<string, unknown>;
 }
 
 const PROTOCOLS: Readonly<Record<string, string>> = { '1.0': 'HTTP/1.0', '1.1': 'HTTP/1.1', '2.0': 'HTTP/2.0' };
@@ -23,7 +27,7 @@ const PROTOCOLS: Readonly<Record<string, string>> = { '1.0': 'HTTP/1.0', '1.1': 
  * Builds the request payload; `query` comes from the server's querystring parser (form lists).
  * `body` is null for a request without one, else read through `body` on first use.
  */
-export function requestPayload(request: FastifyRequest, body: LazyBody | null): HttpRequestPayload {
+export function requestPayload(request: FastifyRequest, body: LazyBody | null, principal?: Principal): HttpRequestPayload {
   const raw = request.raw;
   const url = request.url;
   const question = url.indexOf('?');
@@ -37,5 +41,6 @@ export function requestPayload(request: FastifyRequest, body: LazyBody | null): 
     body: null,
     status: 0,
   };
+  if (principal !== undefined) payload.auth = authView(principal);
   return body === null ? payload : defineLazyBody(payload, body);
 }

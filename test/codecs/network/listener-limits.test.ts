@@ -143,4 +143,26 @@ describe('listener limits', () => {
     expect(problems({ headersTimeout: '1m' })).toEqual(['limits.headersTimeout']);
     expect(problems({ bodySize: -1, maxConnections: 0, colour: 'red' }).length).toBeGreaterThanOrEqual(3);
   });
+
+  it('answers 413, 408 and 429 with coded errors to requests over the limits and the rate, and serves the next one', async () => {
+    const server = await startListener({ out: () => new Packet('ok') }, testContext(), {
+      limits: { bodySize: 16, headersTimeout: '200ms', requestTimeout: '500ms' },
+      rateLimit: { max: 4, window: '1m', by: 'header:x-client' },
+    });
+    opened.push(server);
+    const port = server.node.port!;
+    const big = await server.fetch('/', { method: 'POST', headers: { 'x-client': 'a' }, body: 'x'.repeat(64) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('ERR_HTTP_BODY_TOO_LARGE');
+    const head = 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Client: b\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\n';
+    const slow = await exchange(port, [head, ...'x'.repeat(9)], { gapMs: 100, waitMs: 3000 });
+    expect(statusOf(slow.response)).toBe(408);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await server.fetch('/', { headers: { 'x-client': 'c' } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    const limited = await server.fetch('/', { headers: { 'x-client': 'c' } });
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('ERR_RATE_LIMITED');
+    const fine = await server.fetch('/', { headers: { 'x-client': 'd' } });
+    expect(await fine.text()).toBe('ok');
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDefaultLanguages, Runtime, Scheme, type Spec, type SpecStore, type StoredSpec } from '../../../src/index.ts';
+import { createDefaultLanguages, Runtime, Scheme, TokenRegistry, type Spec, type SpecStore, type StoredSpec, type ValueStore } from '../../../src/index.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { ListenerNode } from '../../../codecs/network/listener.ts';
 import { coreKinds } from '../../../schemes/core.ts';
@@ -54,5 +54,31 @@ describe('listener reloads through the runtime', () => {
     expect(response.status).toBe(413);
     await response.text();
     expect(await ping(port)).toBe('200 pong');
+  });
+
+  it('applies cors, rateLimit and auth changed on a running listener to the next request, on the same socket', async () => {
+    const port = await freePort();
+    const { runtime, store, listener } = await start(port);
+    const origin = 'https://app.example.com';
+    const before = runtime.table.byName('http')!.node as ListenerNode;
+    await store.update([{ ...listener, cors: { origins: [origin] }, rateLimit: { max: 2, window: '1m' } }]);
+    await expect.poll(() => runtime.table.byName('http')!.node !== before, { timeout: 3000 }).toBe(true);
+    const first = await fetch(`http://127.0.0.1:${port}/`, { headers: { origin }, signal: AbortSignal.timeout(2000) });
+    expect(first.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(await first.text()).toBe('pong');
+    expect(await ping(port)).toBe('200 pong');
+    const limited = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('ERR_RATE_LIMITED');
+
+    const { token } = await new TokenRegistry(store as SpecStore & ValueStore).create({ name: 'reload', role: 'read' });
+    const middle = runtime.table.byName('http')!.node as ListenerNode;
+    await store.update([{ ...listener, revision: 2, auth: { role: 'read' } }]);
+    await expect.poll(() => runtime.table.byName('http')!.node !== middle, { timeout: 3000 }).toBe(true);
+    expect(await ping(port)).toMatch(/^401 /);
+    const authorized = await fetch(`http://127.0.0.1:${port}/`, { headers: { authorization: `Bearer ${token}`, origin }, signal: AbortSignal.timeout(2000) });
+    expect(authorized.status).toBe(200);
+    // The new spec has no cors: the reply carries no CORS header any more.
+    expect(authorized.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

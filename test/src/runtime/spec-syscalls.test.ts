@@ -128,12 +128,13 @@ describe.each(drivers)('specSyscalls on %s', (_label, open) => {
   });
 
   describe('read', () => {
-    it('reads namespace default for null or {}, never other namespaces unless named', async () => {
+    it('reads namespace default for {}, every namespace for null (uniflow\'s GET /v1/nodes), others when named', async () => {
       const [mine, theirs, own] = [name(), name(), name()];
       await store.insert([snippet(mine), snippet(theirs, { namespace: 'other' }), snippet(own, { namespace: OWN })]);
-      for (const payload of [null, undefined, {}]) {
-        const found = (await call(table, 'specs.read', payload)) as StoredSpec[];
-        expect(found.map((spec) => spec.name)).toEqual([mine]);
+      expect(((await call(table, 'specs.read', {})) as StoredSpec[]).map((spec) => spec.name)).toEqual([mine]);
+      for (const payload of [null, undefined]) {
+        const found = (await call(table, 'nodes.read', payload)) as StoredSpec[];
+        expect(found.map((spec) => spec.name)).toEqual(expect.arrayContaining([mine, theirs, own]));
       }
       expect(((await call(table, 'nodes.read', { namespace: 'other' })) as StoredSpec[]).map((spec) => spec.name)).toEqual([theirs]);
       expect(((await call(table, 'specs.read', { namespace: OWN })) as StoredSpec[]).map((spec) => spec.name)).toEqual([own]);

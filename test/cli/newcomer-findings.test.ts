@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, weft } from '../harness/cli.ts';
+
+const dirs: ReturnType<typeof tempDir>[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir.remove();
+});
+function fresh(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir.path;
+}
+
+describe('what a newcomer trips over (issue 12 findings)', () => {
+  it('answers an unknown command with --help as a usage error (exit 2), not the root help', async () => {
+    const run = await weft(['up', '--help'], { cwd: fresh() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown command 'up'");
+    expect(run.stdout).toBe('');
+  });
+
+  it('lists the choices of a bad --log-level instead of "Expected union value"', async () => {
+    const run = await weft(['start', '--log-level', 'bogus'], { cwd: fresh() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ERR_CONFIG_INVALID');
+    expect(run.stderr).toContain('must be one of trace, debug, info, warn, error, fatal, silent (got "bogus")');
+  });
+
+  it('weft get and weft token list leave no SQLite file behind where there was none', async () => {
+    const cwd = fresh();
+    for (const args of [['get'], ['token', 'list']]) {
+      const run = await weft(args, { cwd });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('nothing is created');
+    }
+    expect(existsSync(join(cwd, '.weft'))).toBe(false);
+  });
+
+  it('weft get NAME of a missing spec says only that it is missing, not that the namespace is empty', async () => {
+    const cwd = fresh();
+    expect((await weft(['apply', '-f', '-'], { cwd, stdin: 'kind: nop\nname: here\n' })).code).toBe(0);
+    const run = await weft(['get', 'nosuch'], { cwd });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ERR_SPEC_NOT_FOUND');
+    expect(run.stderr).not.toContain('No specs found');
+    expect(run.stdout).toBe('');
+  });
+
+  it('on a Node.js older than 22.12, the executable says which version it needs before loading anything', (context) => {
+    const old = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
+      if (!existsSync(path)) return false;
+      const version = spawnSync(path, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+      return major < 22 || (major === 22 && minor < 12);
+    });
+    if (old === undefined) {
+      context.skip('no Node.js older than 22.12 on this machine to run the check with');
+      return;
+    }
+    // The executable as plain JavaScript, alone in a folder: without the check it would fail importing ./io.ts.
+    const cwd = fresh();
+    copyFileSync(new URL('../../cli/weft.ts', import.meta.url), join(cwd, 'weft.mjs'));
+    const run = spawnSync(old, [join(cwd, 'weft.mjs'), 'get'], { encoding: 'utf8', timeout: 10_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ERR_NODE_VERSION');
+    expect(run.stderr).toContain('22.12');
+    expect(run.stderr).not.toContain('at ');
+  });
+});
+
+describe('weft delete', () => {
+  it('deletes by the id weft get prints, as well as by name', async () => {
+    const cwd = fresh();
+    expect((await weft(['apply', '-f', '-'], { cwd, stdin: 'kind: nop\nname: one\n---\nkind: nop\nname: two\n' })).code).toBe(0);
+    const listed = JSON.parse((await weft(['get', '-o', 'json'], { cwd })).stdout) as { id: string; name: string }[];
+    const one = listed.find((spec) => spec.name === 'one')!;
+    const byId = await weft(['delete', one.id], { cwd });
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toContain('nop/one deleted');
+    expect((await weft(['delete', 'two'], { cwd })).code).toBe(0);
+    const refused = await weft(['delete', '0193c0de-0000-7000-8000-000000000000'], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('ERR_SPEC_NOT_FOUND');
+  });
+});
+
+describe('weft apply of an unnamed spec', () => {
+  it('is refused with the field named, instead of creating a duplicate at every apply', async () => {
+    const cwd = fresh();
+    for (let round = 0; round < 2; round++) {
+      const run = await weft(['apply', '-f', '-'], { cwd, stdin: 'kind: nop\n' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('ERR_SPEC_INVALID');
+      expect(run.stderr).toContain('name');
+    }
+    expect((await weft(['get', '-o', 'json'], { cwd })).stdout.trim()).toBe('[]');
+  });
+});
