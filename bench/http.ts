@@ -12,12 +12,17 @@ import { cpuSeconds, freePort, PINNED, SERVER_CORE, startServerProcess } from '.
 import autocannon from 'autocannon';
 import { median } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const VARIANTS = ['weft', 'weft-ops', 'fastify', 'node-http'] as const;
-type Variant = (typeof VARIANTS)[number];
+// weft-traced: the same workflow with tracing on (default sampling) to a discarding OTLP sink; BENCH_TRACED=0 leaves it out.
+const ALL = ['weft', 'weft-ops', 'fastify', 'node-http', 'weft-traced'] as const;
+const VARIANTS = process.env.BENCH_TRACED === '0' ? ALL.slice(0, 4) : ALL;
+type Variant = (typeof ALL)[number];
+const sink = await startOtlpSink();
+process.env.BENCH_OTLP_URL = sink.url;
 
 interface Sample {
   readonly rps: number;
@@ -81,23 +86,27 @@ try {
       }];
     }),
   ) as unknown as Record<Variant, { rps: number; cpuUsPerRequest: number; p50Ms: number; p99Ms: number; errors: number }>;
+  const traced = summary['weft-traced'] as (typeof summary)['weft'] | undefined;
+  const ratioTraced = traced === undefined ? undefined : traced.rps / summary.weft.rps;
   const ratioFastify = summary.weft.rps / summary.fastify.rps;
   const ratioNode = summary.weft.rps / summary['node-http'].rps;
   const ratioOps = summary['weft-ops'].rps / summary.weft.rps;
   const ratioOpsByCpu = summary.weft.cpuUsPerRequest / summary['weft-ops'].cpuUsPerRequest;
   console.log(`\nbench:http — ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections, medians; ${PINNED ? `server pinned to core ${SERVER_CORE}` : 'not pinned'}`);
-  console.log('variant      req/s   CPU µs/req   p50 ms  p99 ms  errors');
+  console.log('variant        req/s   CPU µs/req   p50 ms  p99 ms  errors');
   for (const variant of VARIANTS) {
     const s = summary[variant];
-    console.log(`${variant.padEnd(10)} ${s.rps.toFixed(0).padStart(8)} ${s.cpuUsPerRequest.toFixed(1).padStart(12)} ${s.p50Ms.toFixed(1).padStart(8)} ${s.p99Ms.toFixed(1).padStart(7)} ${String(s.errors).padStart(7)}`);
+    console.log(`${variant.padEnd(12)} ${s.rps.toFixed(0).padStart(8)} ${s.cpuUsPerRequest.toFixed(1).padStart(12)} ${s.p50Ms.toFixed(1).padStart(8)} ${s.p99Ms.toFixed(1).padStart(7)} ${String(s.errors).padStart(7)}`);
   }
   const cpuRatio = summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest;
   console.log(`by server CPU per request: weft costs ${(1 / cpuRatio).toFixed(3)}× fastify (throughput at equal CPU ${cpuRatio.toFixed(3)}×)`);
   console.log(`weft / fastify = ${ratioFastify.toFixed(3)} (target ≥ 0.85)   weft / node:http = ${ratioNode.toFixed(3)}`);
   console.log(`weft-ops / weft = ${ratioOps.toFixed(3)} (target ≥ 0.95)   by server CPU per request ${ratioOpsByCpu.toFixed(3)}`);
-  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftOpsToWeft: ratioOps, weftOpsToWeftByCpu: ratioOpsByCpu, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest }, target: { weftToFastify: 0.85, weftOpsToWeft: 0.95 } });
+  if (ratioTraced !== undefined) console.log(`weft traced / weft = ${ratioTraced.toFixed(3)} (every request sampled; sink got ${sink.stats().requests} exports, ${(sink.stats().bytes / 1e6).toFixed(1)} MB)`);
+  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftOpsToWeft: ratioOps, weftOpsToWeftByCpu: ratioOpsByCpu, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest, weftTracedToWeft: ratioTraced }, otlpSink: sink.stats(), target: { weftToFastify: 0.85, weftOpsToWeft: 0.95 } });
   console.log(`wrote ${file}`);
 } finally {
   subscriber?.terminate();
   for (const { child } of servers.values()) child.kill('SIGKILL');
+  await sink.close();
 }

@@ -22,6 +22,7 @@ export const ConfigSchema = Type.Object(
     drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work, and a replaced node for its in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
     processTimeoutMs: Type.Integer({ minimum: 0, description: 'The longest one request, message or tick may run before it is ended with ERR_PROCESS_DEADLINE; 0 for none (WEFT_PROCESS_TIMEOUT_MS).' }),
     sandbox: SandboxSchema,
+    backlogLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'How many requests a paused namespace holds before it answers 503 ERR_BACKLOG_FULL; default 10000 (WEFT_BACKLOG_LIMIT).' })),
     adminBindPublic: Type.Boolean({
       description: 'Lets listeners of the system namespace (the admin API) bind beyond loopback (WEFT_ADMIN_BIND_PUBLIC, --admin-bind-public).',
     }),
@@ -38,6 +39,7 @@ export const ConfigSchema = Type.Object(
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
     opsBindPublic: Type.Boolean({ description: 'Lets the ops plane bind beyond loopback (WEFT_OPS_BIND_PUBLIC, --ops-bind-public).' }),
     opsEventValueSize: Type.Integer({ minimum: 0, description: 'The longest packet value a port:emit event of the ops event stream carries, in JSON characters; longer ones are cut (WEFT_OPS_EVENT_VALUE_SIZE).' }),
+    otel: Type.Optional(Type.String({ minLength: 1, description: 'OTLP/HTTP endpoint traces are sent to, e.g. http://127.0.0.1:4318 (/v1/traces is appended); off when unset, unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (WEFT_OTEL, --otel).' })),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
     })),
@@ -60,8 +62,10 @@ const ENV: Record<string, keyof Config> = {
   WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
   WEFT_PROCESS_TIMEOUT_MS: 'processTimeoutMs',
   WEFT_SANDBOX: 'sandbox',
+  WEFT_BACKLOG_LIMIT: 'backlogLimit',
   WEFT_ADMIN_BIND_PUBLIC: 'adminBindPublic',
   WEFT_ADMIN_HOSTS: 'adminHosts',
+  WEFT_OTEL: 'otel',
   WEFT_OPS: 'ops',
   WEFT_OPS_BIND_PUBLIC: 'opsBindPublic',
   WEFT_OPS_EVENT_VALUE_SIZE: 'opsEventValueSize',
@@ -70,7 +74,7 @@ const ENV: Record<string, keyof Config> = {
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
 function fromEnv(key: keyof Config, value: string): unknown {
-  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'opsEventValueSize') return Number(value);
+  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'backlogLimit' || key === 'opsEventValueSize') return Number(value);
   if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   if (key === 'adminBindPublic' || key === 'insecure' || key === 'opsBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
   return value;

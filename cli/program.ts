@@ -3,18 +3,26 @@ import { Command, CommanderError } from 'commander';
 import { ApplyRefused } from './apply-refused.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { explainCommand, kindsCommand } from './commands/kinds.ts';
 import { tokenCommand } from './commands/token.ts';
 import { valuesCommand } from './commands/values.ts';
 import { diffCommand } from './commands/diff.ts';
 import { getCommand } from './commands/get.ts';
+import { injectCommand } from './commands/inject.ts';
 import { invokeCommand } from './commands/invoke.ts';
+import { pauseCommand } from './commands/pause.ts';
+import { resumeCommand } from './commands/resume.ts';
 import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand] as const;
+
+/** The commands that talk to a running engine's ops plane. */
+const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
 
 /** Builds the `weft` command with every subcommand, writing to the given IO. */
 export function createProgram(io: CliIO): Command {
@@ -25,7 +33,7 @@ export function createProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput(output);
   // addCommand does not pass the output settings on: each subcommand writes its usage errors to `io` too.
-  for (const command of commands) program.addCommand(command(io).exitOverride().configureOutput(output));
+  for (const command of [...commands, ...opsCommands]) program.addCommand(command(io).exitOverride().configureOutput(output));
   return program;
 }
 

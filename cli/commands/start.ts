@@ -13,13 +13,18 @@ import type { CliIO } from '../io.ts';
 import { readSpecs, type SourcedSpec } from '../read-specs.ts';
 import { retryWhileStoreDown } from '../retry-while-store-down.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
-import { shutdownSignal } from '../shutdown-signal.ts';
+import { shutdownSignal, SIGNAL_EXIT_CODES } from '../shutdown-signal.ts';
+import { startTracing } from '../tracing/start-tracing.ts';
+import { withHopSpans } from '../tracing/with-hop-spans.ts';
+import { traceLogFields } from '../tracing/trace-log-fields.ts';
+import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
 
 /** Flags of `weft start`. */
 interface StartFlags extends StoreFlags, AdminFlags {
   readonly filename?: string[];
   readonly logLevel?: string;
   readonly sandbox?: string;
+  readonly otel?: string;
 }
 
 /**
@@ -34,6 +39,7 @@ export function startCommand(io: CliIO): Command {
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
+    .option('--otel <url>', 'send OpenTelemetry traces to this OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
     .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect)
     .option('--insecure', 'no authentication on the admin API and the ops plane (local development only)')
@@ -41,13 +47,18 @@ export function startCommand(io: CliIO): Command {
     .option('--ops-bind-public', 'let the ops plane bind beyond loopback');
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
-    const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout) as unknown as Logger;
+    // The flag beats WEFT_OTEL and the file (configFor layers the shared flags only).
+    const otel = flags.otel ?? config.otel;
+    const traced = tracesEndpoint(otel, io.env) !== undefined;
+    const logger = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, io.stdout) as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
     // The ops plane takes the admin API's credentials, checked once the store (its tokens) is open.
     const opsAuth: { guard?: OpsGuard } = {};
     const guard: OpsGuard | undefined = config.insecure ? undefined : async (headers, role) =>
       opsAuth.guard === undefined ? new WeftError('ERR_AUTH_UNAVAILABLE', { reason: 'the store is not open yet' }) : opsAuth.guard(headers, role);
     const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize });
+    const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
+    if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
     const shutdown = shutdownSignal();
     try {
       // Not ready until the runtime runs (the store may take a while), nor once shutting down.
@@ -56,7 +67,7 @@ export function startCommand(io: CliIO): Command {
         const address = await ops.start();
         logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
       }
-      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth }), {
+      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth }, tracing !== undefined), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
       });
       if (runtime === undefined) {
@@ -72,18 +83,24 @@ export function startCommand(io: CliIO): Command {
       const keepAlive = setInterval(() => {}, 2 ** 30);
       const signal = await shutdown.received;
       clearInterval(keepAlive);
-      logger.info({ signal }, 'shutting down');
+      // Readiness turns false at once (runtime.ready), then sources stop admitting and the work in flight drains.
+      logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down: draining in-flight work; a second signal exits at once');
       ops?.health.register('engine', () => ({ ok: false, reason: 'shutting down' }));
-      await runtime.close();
+      const forced = await Promise.race([runtime.close().then(() => undefined), shutdown.again]);
+      if (forced !== undefined) {
+        logger.warn({ signal: forced, inFlight: runtime.processes.size }, 'second signal: exiting without waiting for the drain');
+        process.exit(SIGNAL_EXIT_CODES[forced] ?? 1);
+      }
     } finally {
       shutdown.dispose();
+      await tracing?.shutdown();
       await ops?.close();
     }
   });
 }
 
 /** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
-async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: { plane: OpsPlane; auth: { guard?: OpsGuard } } | undefined): Promise<Runtime> {
+async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: { plane: OpsPlane; auth: { guard?: OpsGuard } } | undefined, hopSpans: boolean): Promise<Runtime> {
   const scheme = createScheme();
   const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
@@ -98,12 +115,15 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
+    backlogLimit: config.backlogLimit,
     syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
     network: adminNetworkPolicy(config, auth),
     tokens,
     keyring,
     env: io.env,
-    ...(ops === undefined ? {} : { observer: ops.plane.observer(config.namespace), health: ops.plane.health }),
+    ...(ops === undefined ? {} : { health: ops.plane.health }),
+    // One observer: the ops plane's counters and, with tracing on, node-hop spans composed with them.
+    ...(hopSpans ? { observer: withHopSpans(ops?.plane.observer(config.namespace)) } : ops === undefined ? {} : { observer: ops.plane.observer(config.namespace) }),
   });
   const unwatch = ops?.plane.watch(runtime, store);
   try {

@@ -5,6 +5,8 @@ import { defineKind, OneToOneNode, Packet, WeftError, type Problem, type Process
 import { delayProblem } from '../_shared/abortable-delay.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
 import { traceparentOf } from '../_shared/trace-context.ts';
+import { startChildSpan } from '../_shared/trace/child-span.ts';
+import { endProcessSpan, traceparent as traceparentOfSpan } from '../_shared/trace/process-span.ts';
 import { outboundRequest, type RequestDefaults } from './http/outbound-request.ts';
 import { readResponse } from './http/read-response.ts';
 import { transportError, type Interruption } from './http/transport-error.ts';
@@ -95,9 +97,10 @@ async function call(client: Client, process: Process, packet: Packet): Promise<P
   } catch (thrown) {
     return new Packet(new WeftError('ERR_HTTP_CLIENT_INPUT', { reason: thrown instanceof Error ? thrown.message : String(thrown) }, { cause: thrown }));
   }
-  const traceparent = traceparentOf(process);
-  if (traceparent !== undefined) request.headers.traceparent = traceparent;
   const url = origin + request.path.replace(/\?.*$/, '');
+  const span = startChildSpan(process, request.method, 'client', { 'http.request.method': request.method, 'url.full': url, 'server.address': client.defaults.url.hostname });
+  const traceparent = span === undefined ? traceparentOf(process) : traceparentOfSpan(span.spanContext());
+  if (traceparent !== undefined) request.headers.traceparent = traceparent;
   const controller = new AbortController();
   let interruption: Interruption;
   const timer = setTimeout(() => {
@@ -117,9 +120,14 @@ async function call(client: Client, process: Process, packet: Packet): Promise<P
       headersTimeout: client.timeoutMs + CLOSE_GRACE_MS,
       bodyTimeout: client.timeoutMs + CLOSE_GRACE_MS,
     });
-    return new Packet(await readResponse(response, url, client.maxResponseBytes));
+    if (span !== undefined) span.setAttribute('http.response.status_code', response.statusCode);
+    const read = await readResponse(response, url, client.maxResponseBytes);
+    if (span !== undefined) endProcessSpan(span, response.statusCode >= 400 ? new Error(`HTTP ${response.statusCode}`) : undefined);
+    return new Packet(read);
   } catch (thrown) {
-    return new Packet(transportError(thrown, url, interruption, client.timeoutMs));
+    const failure = transportError(thrown, url, interruption, client.timeoutMs);
+    if (span !== undefined) endProcessSpan(span, failure);
+    return new Packet(failure);
   } finally {
     clearTimeout(timer);
     process.signal.removeEventListener('abort', onAbort);

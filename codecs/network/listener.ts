@@ -2,6 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Type } from '@sinclair/typebox';
+import type { Span } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   defineKind, Packet, SourceNode, toWeftError, WeftError,
@@ -20,6 +21,8 @@ import { HostNames, isLoopbackAddress } from './listener/host-names.ts';
 import { HttpServer, type RequestHandler, type ServerAddress } from './listener/http-server.ts';
 import { DEFAULT_LIMITS, LimitsSchema, limitsProblems, resolveLimits, type ListenerLimits } from './listener/listener-limits.ts';
 import { requestPayload } from './listener/request-payload.ts';
+import { endRequestSpan, startRequestSpan } from './listener/request-span.ts';
+import { withSpan } from '../_shared/trace/process-span.ts';
 import { readTlsMaterial, TlsSchema, TlsWatcher, type TlsMaterial, type TlsSpec } from './listener/tls-files.ts';
 import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
@@ -30,7 +33,7 @@ export const kind = 'listener';
 /** The listener's own spec fields. */
 export const schema = Type.Object({
   protocol: Type.Literal('http', { description: 'The protocol served; only "http".' }),
-  host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "0.0.0.0" (all interfaces), loopback in the system namespace.' })),
+  host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "127.0.0.1" (this machine only); "0.0.0.0" serves every interface (in a container, say).' })),
   port: Type.Integer({ minimum: 0, maximum: 65_535, description: 'The TCP port; 0 picks a free one (tests).' }),
   limits: Type.Optional(LimitsSchema),
   cors: Type.Optional(CorsSchema),
@@ -61,6 +64,10 @@ export interface ListenerOptions {
 }
 
 const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
+/** What the process group answers when it does not admit work at once: a refusal or a wait in the backlog. */
+type Held = Exclude<ReturnType<CodecContext['processes']['admit']>, true>;
+/** The Retry-After (seconds) of a request refused because its paused namespace's backlog is full. */
+const BACKLOG_RETRY_AFTER_S = '5';
 
 /**
  * Serves HTTP (fastify): each request is a root process whose request map goes to `out`; the
@@ -78,6 +85,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly name: string;
   readonly limits: ListenerLimits;
   readonly #context: CodecContext;
+  /** Who serves, as request spans name it. */
+  readonly #owner: { readonly namespace: string; readonly node: string; readonly kind: string };
   readonly #logger: Logger;
   readonly #hosts: HostNames | undefined;
   readonly #failures: FailureLog;
@@ -93,6 +102,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
   #closed = false;
+  /** The replacement that adopted this node's server: requests held in a paused backlog run on it. */
+  #successor: ListenerNode | undefined;
 
   constructor(options: ListenerOptions) {
     super();
@@ -102,6 +113,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     this.name = options.name ?? kind;
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.#context = options.context;
+    this.#owner = { namespace: options.context.namespace, node: this.name, kind };
     this.#hosts = options.hosts;
     this.#logger = options.context.logger.child({ kind, node: this.name });
     this.#failures = new FailureLog(this.#logger);
@@ -172,6 +184,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       return;
     }
     previous.#server = undefined;
+    previous.#successor = this;
     previous.#tlsWatcher?.stop();
     previous.#tlsWatcher = undefined;
     this.#server = server;
@@ -189,6 +202,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     if (this.#closed || !this.#context.processes.admitting) {
       reply.header('connection', 'close');
       writeError(reply, SHUTTING_DOWN);
+      return;
+    }
+    const admission = this.#context.processes.admit();
+    if (admission !== true) {
+      this.#hold(admission, () => request.raw.destroyed || reply.raw.destroyed, (node) => node.serve(request, reply, connections), (error) => refuse(reply, error));
       return;
     }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
@@ -230,7 +248,14 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 
   #run(request: FastifyRequest, reply: FastifyReply, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
+    const span = startRequestSpan(process, request.raw, request.protocol, this.#owner);
     connections.begin(request.raw.socket, process);
+    // Under its span (when traced) the request's work and its reply see the span as active: log lines carry it.
+    if (span === undefined) this.#execute(process, request, reply, connections, principal, span);
+    else withSpan(span, () => this.#execute(process, request, reply, connections, principal, span));
+  }
+
+  #execute(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, principal: Principal | undefined, span: Span | undefined): void {
     const body = this.#body(request);
     let result: Reply;
     try {
@@ -239,12 +264,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       result = new Packet(toWeftError(thrown));
     }
     if (result instanceof Packet) {
-      this.#answer(process, request, reply, connections, body, result);
+      this.#answer(process, request, reply, connections, body, result, span);
       return;
     }
     result.then(
-      (packet) => this.#answer(process, request, reply, connections, body, packet),
-      (reason: unknown) => this.#answer(process, request, reply, connections, body, new Packet(toWeftError(reason))),
+      (packet) => this.#answer(process, request, reply, connections, body, packet, span),
+      (reason: unknown) => this.#answer(process, request, reply, connections, body, new Packet(toWeftError(reason)), span),
     );
   }
 
@@ -259,6 +284,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     socket.on('error', ignore);
     if (this.#closed || !this.#context.processes.admitting) {
       writeRawError(socket, SHUTTING_DOWN);
+      return;
+    }
+    const admission = this.#context.processes.admit();
+    if (admission !== true) {
+      this.#hold(admission, () => socket.destroyed, (node) => node.upgrade(request, socket, head, connections), (error) => writeRawError(socket, error, retryAfter(error)));
       return;
     }
     if (this.#hosts !== undefined && !this.#hosts.allows(request.headers.host)) {
@@ -281,6 +311,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 
   #takeOver(request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined): void {
     const process = this.#context.processes.spawn();
+    const span = startRequestSpan(process, request, this.secure ? 'https' : 'http', this.#owner);
+    if (span === undefined) this.#runUpgrade(process, request, socket, head, connections, principal, span);
+    else withSpan(span, () => this.#runUpgrade(process, request, socket, head, connections, principal, span));
+  }
+
+  #runUpgrade(process: Process, request: IncomingMessage, socket: Duplex, head: Buffer, connections: Connections, principal: Principal | undefined, span: Span | undefined): void {
     const takeover = new UpgradeTakeover(request, socket, head);
     process.data.set(HTTP_TAKEOVER, takeover);
     let result: Reply;
@@ -293,15 +329,43 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     const answer = (packet: Packet): void => {
       if (takeover.release !== undefined) {
         connections.takeOver(socket as Socket, takeover.release);
+        if (span !== undefined) endRequestSpan(span, 101, undefined);
         void process.finish();
         return;
       }
       const status = writeRawReply(socket, packet);
       if (status === 500 && packet.payload instanceof Error) this.#failures.failed({ method: request.method ?? 'GET', url: request.url ?? '/' }, packet.payload);
+      if (span !== undefined) endRequestSpan(span, status, packet.payload instanceof Error ? packet.payload : undefined);
       void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
     };
     if (result instanceof Packet) answer(result);
     else result.then(answer, (reason: unknown) => answer(new Packet(toWeftError(reason))));
+  }
+
+  /**
+   * Waits while a paused namespace holds the work in its backlog, then hands it again to the
+   * node that answers now (this one, or the replacement a reload made), or `refuse`s it (backlog
+   * full, shutting down). A client that left meanwhile (`gone`) gets nothing.
+   */
+  #hold(admission: Held, gone: () => boolean, again: (node: ListenerNode) => void, refuse: (error: WeftError) => void): void {
+    if (admission instanceof WeftError) {
+      refuse(admission);
+      return;
+    }
+    admission.then((later) => {
+      if (gone()) return;
+      const current = this.#current();
+      if (later !== true) refuse(later);
+      else if (current === undefined) refuse(SHUTTING_DOWN);
+      else again(current);
+    }, (reason: unknown) => refuse(toWeftError(reason)));
+  }
+
+  /** The node that now answers for this one's server (itself, or the replacement a reload made), undefined once none does. */
+  #current(): ListenerNode | undefined {
+    if (!this.#closed) return this;
+    const successor = this.#successor;
+    return successor === undefined ? undefined : successor.#current();
   }
 
   /** Ends the process of a request whose client went away (RequestHandler); its work stops. */
@@ -351,11 +415,13 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     return new LazyBody(() => decodeBody(data, type, encoding, limit));
   }
 
-  #answer(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, body: LazyBody | null, packet: Packet): void {
+  #answer(process: Process, request: FastifyRequest, reply: FastifyReply, connections: Connections, body: LazyBody | null, packet: Packet, span: Span | undefined): void {
     connections.end(request.raw.socket, process);
     if (request.raw.socket.destroyed) {
       // The client is gone: nobody reads this reply (clientClosed ended the process).
-      void process.exit(new WeftError('ERR_CLIENT_CLOSED', { node: this.name }));
+      const gone = new WeftError('ERR_CLIENT_CLOSED', { node: this.name });
+      if (span !== undefined) endRequestSpan(span, 499, gone);
+      void process.exit(gone);
       return;
     }
     if (connections.closing) reply.header('connection', 'close');
@@ -370,6 +436,7 @@ export class ListenerNode extends SourceNode implements RequestHandler {
       status = writeFailure(reply, problem);
     }
     if (status === 500 && problem !== undefined) this.#failures.failed(request, problem);
+    if (span !== undefined) endRequestSpan(span, status, problem);
     void process.finish(status >= 400 ? new Error(STATUS_CODES[status] ?? `HTTP ${status}`) : undefined);
   }
 }
@@ -378,6 +445,18 @@ export class ListenerNode extends SourceNode implements RequestHandler {
 function failed(packet: Packet): boolean {
   const value = packet.payload;
   return value instanceof Error || (isHttpResponse(value) && value.status >= 500);
+}
+
+/** Answers a request the process group did not admit: backlog full (503, Retry-After) or shutting down (503, connection closed). */
+function refuse(reply: FastifyReply, error: WeftError): void {
+  if (error.code === 'ERR_BACKLOG_FULL') reply.header('retry-after', BACKLOG_RETRY_AFTER_S);
+  else reply.header('connection', 'close');
+  writeError(reply, error);
+}
+
+/** The Retry-After header of an upgrade request the process group did not admit (none when shutting down). */
+function retryAfter(error: WeftError): Readonly<Record<string, string>> | undefined {
+  return error.code === 'ERR_BACKLOG_FULL' ? { 'Retry-After': BACKLOG_RETRY_AFTER_S } : undefined;
 }
 
 function ignore(): void {
@@ -411,7 +490,8 @@ export const definition = defineKind({
   codec: (spec, context) => {
     const name = spec.name ?? spec.id ?? kind;
     const policy = context.network;
-    const host = spec.host ?? (policy === undefined ? '0.0.0.0' : '127.0.0.1');
+    // Loopback unless told otherwise, as fastify does: serving the network is a decision (host: 0.0.0.0 in a container).
+    const host = spec.host ?? '127.0.0.1';
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
     const tls = spec.tls === undefined ? undefined : { spec: spec.tls, material: readTlsMaterial(spec.tls) };

@@ -2,11 +2,14 @@ import {
   Packet, SourceNode, toWeftError, WeftError,
   type CodecContext, type Logger, type Node, type Process,
 } from '../../src/index.ts';
+import type { Span } from '@opentelemetry/api';
 import { abortableDelay } from '../_shared/abortable-delay.ts';
+import { endProcessSpan, withSpan } from '../_shared/trace/process-span.ts';
 import type { BrokerLease } from './brokers/broker-pool.ts';
 import type { Delivery, QueueDepth, Subscription } from './brokers/broker.ts';
 import { redactUrl } from './brokers/open-broker.ts';
 import { HEADER, messagePayload } from './message.ts';
+import { startMessageSpan, type MessageSpanOwner } from './message-span.ts';
 import { queueRuntime, type ConsumerCounters, type StatsSource } from './queue-runtime.ts';
 
 /** How failed attempts are retried: `max` attempts in all, waits doubling from `delayMs` up to `maxDelayMs`. */
@@ -38,9 +41,11 @@ interface InFlight {
   readonly delivery: Delivery;
   readonly process: Process;
   settled: boolean;
+  /** The message's consumer span, when tracing is on. */
+  span?: Span;
 }
 
-/** The process data key under which a consumed message's W3C `traceparent` is kept. */
+/** The message header that carries a W3C `traceparent` from publisher to consumer. */
 export const TRACEPARENT = 'traceparent';
 
 /** Reconnection backoff: doubling from 200 ms to 30 s, with jitter. */
@@ -68,6 +73,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   readonly #logger: Logger;
   readonly #lease: BrokerLease;
   readonly #counters: ConsumerCounters;
+  readonly #spanOwner: MessageSpanOwner;
   readonly #inFlight = new Set<InFlight>();
   readonly #settling = new Set<Promise<void>>();
   #waiting: Delivery[] = [];
@@ -90,6 +96,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     const runtime = queueRuntime(options.context);
     this.#lease = runtime.pool.acquire(options.url);
     this.#counters = runtime.counters(options.specId);
+    this.#spanOwner = { namespace: options.context.namespace, node: options.name, system: options.url.slice(0, Math.max(0, options.url.indexOf(':'))), queue: options.queue };
   }
 
   get state(): ConsumerState {
@@ -196,11 +203,14 @@ export class ConsumerNode extends SourceNode implements StatsSource {
    */
   async #pull(subscription: Subscription, signal: AbortSignal): Promise<void> {
     const { concurrency, prefetch } = this.#options;
+    const processes = this.#context.processes;
     const window = concurrency + prefetch;
     let fetching: Promise<void> | undefined;
     let failure: { reason: unknown } | undefined;
     const fill = (): void => {
       for (;;) {
+        // Paused: nothing more is fetched or started (the loop gives back what waits).
+        if (processes.paused) return;
         if (fetching === undefined && !signal.aborted) {
           const free = window - this.#inFlight.size - this.#waiting.length;
           if (free > 0 && this.#waiting.length < concurrency) fetching = fetch(free);
@@ -223,6 +233,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       failure = { reason: thrown };
       this.#room?.();
     });
+    const offPause = processes.onPauseChange(() => this.#room?.());
     try {
       while (!signal.aborted) {
         if (failure !== undefined) throw failure.reason;
@@ -233,12 +244,20 @@ export class ConsumerNode extends SourceNode implements StatsSource {
           await abortableDelay(2_147_483_647, signal);
           return;
         }
+        if (processes.paused) {
+          // Held messages go back to the broker (another engine may take them) until resumed.
+          await fetching;
+          this.#release(this.#waiting.splice(0));
+          await resumedOrAborted(processes.whenResumed(), signal);
+          continue;
+        }
         fill();
-        // Woken by a message settling (room) or by a fetch coming back.
+        // Woken by a message settling (room), by a fetch coming back or by a pause.
         await new Promise<void>((resolve) => (this.#room = resolve));
         this.#room = undefined;
       }
     } finally {
+      offPause();
       await fetching;
     }
   }
@@ -254,11 +273,10 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       this.#settle(entry, new Packet(toWeftError(thrown)), true);
       return;
     }
-    const traceparent = delivery.headers[TRACEPARENT];
-    if (traceparent !== undefined) process.data.set(TRACEPARENT, traceparent);
+    const span = (entry.span = startMessageSpan(process, delivery, this.#spanOwner));
     let reply;
     try {
-      reply = this.emit(process, packet);
+      reply = span === undefined ? this.emit(process, packet) : withSpan(span, () => this.emit(process, packet));
     } catch (thrown) {
       reply = new Packet(toWeftError(thrown));
     }
@@ -289,6 +307,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   #track(entry: InFlight, settling: Promise<void>, error?: Error, count?: 'acked' | 'nacked'): void {
     const done = (): void => {
       this.#settling.delete(tracked);
+      if (entry.span !== undefined) endProcessSpan(entry.span, error, count === undefined ? undefined : { 'weft.outcome': count });
       void entry.process.finish(error);
     };
     const tracked = settling.then(() => {
@@ -364,4 +383,17 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       this.#logger.debug({ url: this.url, state }, `consumer ${state}`);
     }
   }
+}
+
+/** Resolves when `resumed` does or `signal` aborts, whichever is first (no listener left behind). */
+function resumedOrAborted(resumed: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void resumed.then(done);
+  });
 }

@@ -6,6 +6,9 @@ import { durationMs, durationSchema } from '../_shared/duration.ts';
 import type { BrokerLease } from './brokers/broker-pool.ts';
 import { redactUrl, urlProblem } from './brokers/open-broker.ts';
 import { TRACEPARENT } from './consumer-node.ts';
+import { startChildSpan } from '../_shared/trace/child-span.ts';
+import { endProcessSpan, traceparent as traceparentOfSpan } from '../_shared/trace/process-span.ts';
+import { traceparentOf } from '../_shared/trace-context.ts';
 import { encodeBody, HEADER } from './message.ts';
 import { queueRuntime } from './queue-runtime.ts';
 
@@ -33,7 +36,8 @@ export interface PublisherOptions {
  * Publishes each payload to a queue (bytes as they are, a string as UTF-8, anything else as
  * JSON) and replies `{id}` once the broker confirmed it; a failure is ERR_QUEUE_PUBLISH on
  * `error`. The broker connection is the runtime's one for the URL, opened on first use.
- * The process's `traceparent` (set by a consumer) travels on as a header.
+ * The process's trace context (a consumer's, a request's) travels on as a `traceparent` header,
+ * from a producer span when tracing is on.
  */
 export class PublisherNode extends OneToOneNode {
   readonly #lease: BrokerLease;
@@ -53,16 +57,24 @@ function publish(options: PublisherOptions, lease: BrokerLease, process: Process
   const { body, contentType } = encodeBody(packet.payload);
   const id = randomUUID();
   const headers: Record<string, string> = { ...options.headers, [HEADER.contentType]: contentType, [HEADER.id]: id };
-  const traceparent = process.data.get(TRACEPARENT);
-  if (typeof traceparent === 'string') headers[TRACEPARENT] = traceparent;
+  const span = startChildSpan(process, `send ${options.queue}`, 'producer', {
+    'messaging.system': options.url.slice(0, Math.max(0, options.url.indexOf(':'))), 'messaging.operation.type': 'send', 'messaging.destination.name': options.queue, 'messaging.message.id': id,
+  });
+  const traceparent = span === undefined ? traceparentOf(process) : traceparentOfSpan(span.spanContext());
+  if (traceparent !== undefined) headers[TRACEPARENT] = traceparent;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no confirmation within ${options.timeoutMs} ms`)), options.timeoutMs)));
   const sent = (async () => (await lease.broker()).publish(options.queue, { body, headers }))();
   return Promise.race([sent, late]).then(
-    () => new Packet({ id }),
+    () => {
+      if (span !== undefined) endProcessSpan(span);
+      return new Packet({ id });
+    },
     (reason: unknown) => {
       const cause = toWeftError(reason);
-      return new Packet(new WeftError('ERR_QUEUE_PUBLISH', { queue: options.queue, url: redactUrl(options.url), reason: cause.message }, { cause }));
+      const failure = new WeftError('ERR_QUEUE_PUBLISH', { queue: options.queue, url: redactUrl(options.url), reason: cause.message }, { cause });
+      if (span !== undefined) endProcessSpan(span, failure);
+      return new Packet(failure);
     },
   ).finally(() => clearTimeout(timer));
 }

@@ -71,6 +71,11 @@ export class SignalNode extends SourceNode {
     this.#running = true;
     try {
       while (this.#pending.length > 0 && this.#unsubscribe !== undefined && this.#processes.admitting) {
+        // Paused: changes wait (bounded by MAX_PENDING) and are signalled in order on resume.
+        if (this.#processes.paused) {
+          await this.#processes.whenResumed();
+          continue;
+        }
         await this.#signal(this.#pending.shift()!);
       }
     } finally {

@@ -547,6 +547,41 @@ export const catalogue = {
     message: 'the engine is shutting down and admits no new work',
     hint: 'Retry later or against another instance; in-flight work is being finished.',
   },
+  ERR_BACKLOG_FULL: {
+    category: 'unavailable',
+    message: 'the namespace is paused and its backlog of {limit} is full',
+    hint: 'Retry after the seconds in Retry-After; an operator resumes the namespace with weft resume, or raises the backlog bound (backlog, WEFT_BACKLOG; docs/operations.md, Control).',
+  },
+  ERR_NAMESPACE_NOT_RUN: {
+    category: 'not found',
+    message: 'namespace {namespace} is not run by this engine (it runs {running})',
+    hint: 'Send the request to the ops address of the engine that runs that namespace, or give the right -n.',
+  },
+  ERR_NODE_NOT_FOUND: {
+    category: 'not found',
+    message: 'namespace {namespace} has no node {node}',
+    hint: 'Check the name with weft get -n NAMESPACE; inject addresses a node by its name.',
+  },
+  ERR_NODE_NOT_ACTIVE: {
+    category: 'failed precondition',
+    message: 'node {node} is {state}, not active',
+    hint: 'Fix what keeps it from loading (weft status shows its problems and missing links), then inject again.',
+  },
+  ERR_INJECT_INVALID: {
+    category: 'invalid argument',
+    message: 'inject request is invalid: {reason}',
+    hint: 'Send a JSON body {port, value}: port names an in-port of the node (default in), value is the payload.',
+  },
+  ERR_OPS_UNREACHABLE: {
+    category: 'unavailable',
+    message: 'cannot reach the ops plane at {address}: {reason}',
+    hint: 'Start the engine with --ops HOST:PORT (or ops: in weft.config.yaml) and give the same address to the CLI with --ops or WEFT_OPS.',
+  },
+  ERR_OPS_ADDRESS: {
+    category: 'invalid argument',
+    message: 'ops address {address} is not usable: {reason}',
+    hint: 'Give the ops plane\'s address as HOST:PORT (e.g. 127.0.0.1:9464) with --ops, WEFT_OPS or ops: in weft.config.yaml.',
+  },
   ERR_FILE_UNREADABLE: {
     category: 'invalid argument',
     message: 'cannot read {file}: {reason}',

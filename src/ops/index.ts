@@ -1,3 +1,6 @@
+export { controlRoutes } from './control-routes.ts';
+export { inject, type InjectResult } from './control/inject.ts';
+export { namespaceStatus, type NamespaceStatus, type NodeStatusJson } from './control/namespace-status.ts';
 export * from './ops-route.ts';
 export { OpsPlane, type OpsPlaneOptions } from './ops-plane.ts';
 export { OpsServer, type OpsServerOptions } from './ops-server.ts';

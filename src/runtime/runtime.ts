@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   readonly drainTimeoutMs?: number;
   /** The longest a root process (a request, a message, a tick) may run; 0 for no limit (default 5 minutes). */
   readonly processTimeoutMs?: number;
+  /** How much work sources may hold while the namespace is paused; past it, work is refused (ERR_BACKLOG_FULL). Default 10 000. */
+  readonly backlogLimit?: number;
   /** The longest a node's `init` lifecycle port may take to answer before its load fails (default 30 s). */
   readonly initTimeoutMs?: number;
   /** Whether `close` also closes the store (default true). */
@@ -104,6 +106,7 @@ export class Runtime {
         return symbol?.state === 'active' ? symbol.node : undefined;
       },
     });
+    if (options.backlogLimit !== undefined) this.processes.backlogLimit = options.backlogLimit;
     this.loader = new Loader({
       namespace: this.namespace,
       store: options.store,
@@ -123,6 +126,43 @@ export class Runtime {
 
   get state(): RuntimeState {
     return this.#state;
+  }
+
+  /**
+   * True while the runtime is running and not shutting down: what a readiness probe reports.
+   * It turns false synchronously when `close` is called, before sources stop admitting work.
+   */
+  get ready(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** True while the namespace is paused (see `pause`). */
+  get paused(): boolean {
+    return this.processes.paused;
+  }
+
+  /**
+   * Pauses the namespace: listeners hold new requests in the backlog (bounded by `backlogLimit`;
+   * past it, 503 ERR_BACKLOG_FULL), consumers stop pulling, schedules skip their ticks, signals
+   * and WebSocket frames wait. Work in flight goes on. False when already paused or closing.
+   */
+  pause(): boolean {
+    const changed = this.processes.pause();
+    if (changed) this.#logger.info({ backlogLimit: this.processes.backlogLimit }, 'namespace paused');
+    return changed;
+  }
+
+  /** Resumes the namespace: the backlog is admitted in arrival order. False when it was not paused. */
+  resume(): boolean {
+    const backlog = this.processes.backlogSize;
+    const changed = this.processes.resume();
+    if (changed) this.#logger.info({ backlog }, 'namespace resumed');
+    return changed;
+  }
+
+  /** Calls `listener` with true on each pause and false on each resume (the event stream's namespace:paused/resumed); returns how to stop. */
+  onPauseChange(listener: (paused: boolean) => void): () => void {
+    return this.processes.onPauseChange(listener);
   }
 
   /** Subscribes to the store, loads the namespace and activates what is complete. */

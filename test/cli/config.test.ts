@@ -20,6 +20,16 @@ describe('CLI configuration', () => {
     expect(loadConfig(io({ WEFT_NAMESPACE: 'from-env' }), { namespace: 'from-flag' })).toMatchObject({ namespace: 'from-flag' });
   });
 
+  it('backlogLimit is unset by default (the runtime\'s 10000) and comes from the file or WEFT_BACKLOG_LIMIT; a negative or fractional one is refused', () => {
+    expect(loadConfig(io(), {}).backlogLimit).toBeUndefined();
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'backlogLimit: 50\n');
+    expect(loadConfig(io(), {}).backlogLimit).toBe(50);
+    expect(loadConfig(io({ WEFT_BACKLOG_LIMIT: '0' }), {}).backlogLimit).toBe(0);
+    for (const bad of ['-1', '2.5', 'many']) {
+      expect(() => loadConfig(io({ WEFT_BACKLOG_LIMIT: bad }), {}), bad).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    }
+  });
+
   it('refuses an invalid value with ERR_CONFIG_INVALID naming the key', () => {
     writeFileSync(join(dir.path, 'weft.config.yaml'), 'logLevel: loud\n');
     expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('logLevel') }));

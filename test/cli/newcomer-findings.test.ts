@@ -99,3 +99,29 @@ describe('weft apply of an unnamed spec', () => {
     expect((await weft(['get', '-o', 'json'], { cwd })).stdout.trim()).toBe('[]');
   });
 });
+
+describe('weft kinds and weft explain', () => {
+  it('lists every kind of the scheme with a summary (errors.md points there)', async () => {
+    const run = await weft(['kinds', '-o', 'json'], { cwd: fresh() });
+    expect(run.code).toBe(0);
+    const kinds = JSON.parse(run.stdout) as { kind: string; description: string }[];
+    expect(kinds.map((entry) => entry.kind)).toEqual(expect.arrayContaining(['listener', 'router', 'snippet', 'consumer', 'schedule']));
+    expect(kinds.every((entry) => entry.description.length > 10)).toBe(true);
+    const table = await weft(['kinds'], { cwd: fresh() });
+    expect(table.stdout).toMatch(/^KIND\s+SUMMARY/);
+  });
+
+  it('explains a kind (fields, required, ports) and a nested field; an unknown kind is ERR_KIND_UNKNOWN', async () => {
+    const kind = JSON.parse((await weft(['explain', 'listener', '-o', 'json'], { cwd: fresh() })).stdout) as { fields: { field: string; required: boolean }[]; ports: { out: string[] } };
+    expect(kind.fields.find((field) => field.field === 'port')).toMatchObject({ required: true });
+    expect(kind.fields.map((field) => field.field)).toEqual(expect.arrayContaining(['host', 'limits', 'cors', 'rateLimit', 'tls', 'auth']));
+    expect(kind.ports.out).toEqual(['out', 'error']);
+    const role = await weft(['explain', 'listener.auth.role'], { cwd: fresh() });
+    expect(role.stdout).toContain('"read" | "write" | "admin" | "by-method"');
+    const unknown = await weft(['explain', 'nosuch'], { cwd: fresh() });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('ERR_KIND_UNKNOWN');
+    const noField = await weft(['explain', 'listener.nosuch'], { cwd: fresh() });
+    expect(noField.code).toBe(1);
+  });
+});

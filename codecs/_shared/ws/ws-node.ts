@@ -1,3 +1,4 @@
+import type { Span, SpanContext } from '@opentelemetry/api';
 import type WebSocket from 'ws';
 import {
   InPort, OutPort, Packet, Process, WeftError,
@@ -6,12 +7,17 @@ import {
 import { CLOSE, incoming, OPEN, type ConnectionEvent } from './frame.ts';
 import { WsConnection, type ConnectionLimits } from './ws-connection.ts';
 import { wsRuntime, type WsRuntime } from './ws-runtime.ts';
+import { activeTracer } from '../trace/active-tracer.ts';
+import { endProcessSpan, processSpanOf, startProcessSpan, withSpan } from '../trace/process-span.ts';
 
 /**
  * The process data key of the connection a process runs under: set on the connection's
  * process (read through by its frames' child processes) and on the process that opened it.
  */
 export const WS_CONNECTION: unique symbol = Symbol('weft.ws.connection');
+
+/** The process data key of the span context of the request that opened a connection (frames link to it). */
+const OPENED_BY = Symbol('weft.ws.openedBy');
 
 /**
  * The ports of the WebSocket kinds (`upgrader`, `websocket`): `io` opens a connection
@@ -32,9 +38,14 @@ export abstract class WsNode implements Node {
   /** The connections this node opened and that are still open. */
   protected readonly connections = new Set<WsConnection>();
   #closing: Promise<void> | undefined;
+  /** Namespace and kind, as frame spans name them. */
+  readonly #owner: { readonly namespace: string; readonly kind: string };
+  readonly #processes: CodecContext['processes'];
 
   constructor(name: string, kindName: string, context: CodecContext) {
     this.name = name;
+    this.#owner = { namespace: context.namespace, kind: kindName };
+    this.#processes = context.processes;
     this.runtime = wsRuntime(context);
     this.logger = context.logger.child({ kind: kindName, node: name });
     this.ioPort = new InPort('io', (process, packet) => this.open(process, packet));
@@ -68,11 +79,20 @@ export abstract class WsNode implements Node {
    */
   protected attach(socket: WebSocket, limits: ConnectionLimits, opened: Process, open: Readonly<Record<string, unknown>>, tied = false, params?: Readonly<Record<string, string>>): WsConnection {
     const process = tied ? opened.fork() : new Process();
+    // Frames link to the request that opened the connection (the connection process is often a new root).
+    if (activeTracer() !== undefined) {
+      const openedBy = processSpanOf(opened);
+      if (openedBy !== undefined) process.data.set(OPENED_BY, openedBy.spanContext());
+    }
     const connection = new WsConnection(socket, process, limits, {
       message: (from, data, isBinary) => this.#deliver(from, incoming(data, isBinary, from.id, from.params)),
       closed: (from, code, reason) => this.#closed(from, code, reason),
     }, this.logger);
     connection.params = params;
+    // While the namespace is paused, no frame is read (the peer's frames wait in TCP buffers).
+    if (this.#processes.paused) socket.pause();
+    const offPause = this.#processes.onPauseChange((paused) => (paused ? socket.pause() : socket.resume()));
+    void connection.done.then(offPause);
     process.data.set(WS_CONNECTION, connection);
     opened.data.set(WS_CONNECTION, connection);
     this.connections.add(connection);
@@ -119,17 +139,31 @@ export abstract class WsNode implements Node {
   #deliver(connection: WsConnection, payload: unknown): Promise<void> {
     // The close event of a connection whose process was ended (its caller exited) runs on its own.
     const child = connection.process.state === 'exited' ? new Process() : connection.process.fork();
+    const span = activeTracer() === undefined ? undefined : this.#frameSpan(connection, child, payload);
     let reply: Reply;
     try {
-      reply = this.outPort.write(child, new Packet(payload));
+      reply = span === undefined ? this.outPort.write(child, new Packet(payload)) : withSpan(span, () => this.outPort.write(child, new Packet(payload)));
     } catch (thrown) {
       reply = new Packet(thrown instanceof Error ? thrown : new Error(String(thrown)));
     }
-    if (reply instanceof Packet) return this.#settle(child, reply);
-    return reply.then((settled) => this.#settle(child, settled), (reason: unknown) => this.#settle(child, new Packet(reason instanceof Error ? reason : new Error(String(reason)))));
+    if (reply instanceof Packet) return this.#settle(child, reply, span);
+    return reply.then((settled) => this.#settle(child, settled, span), (reason: unknown) => this.#settle(child, new Packet(reason instanceof Error ? reason : new Error(String(reason))), span));
   }
 
-  #settle(child: Process, reply: Packet): Promise<void> {
+  /** A frame's own trace (frames of a long connection are separate units of work), linked to the span of the request that opened it. */
+  #frameSpan(connection: WsConnection, child: Process, payload: unknown): Span | undefined {
+    const opened = connection.process.data.get(OPENED_BY) as SpanContext | undefined;
+    const type = (payload as { type?: unknown } | null)?.type;
+    return startProcessSpan(child, {
+      name: `websocket ${this.name}`,
+      kind: 'consumer',
+      links: opened === undefined ? undefined : [{ context: opened }],
+      attributes: { 'weft.namespace': this.#owner.namespace, 'weft.node': this.name, 'weft.kind': this.#owner.kind, 'weft.process': child.id, 'weft.connection': connection.id, 'websocket.frame.type': typeof type === 'number' ? type : -1 },
+    });
+  }
+
+  #settle(child: Process, reply: Packet, span: Span | undefined): Promise<void> {
+    if (span !== undefined) endProcessSpan(span, reply.payload instanceof Error ? reply.payload : undefined);
     if (reply.payload instanceof Error) {
       if (this.errorPort.links.length > 0) {
         const handled = this.errorPort.write(child, reply);

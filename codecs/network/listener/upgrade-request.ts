@@ -74,18 +74,20 @@ export function writeRawReply(socket: Duplex, packet: Packet): number {
   return writeRaw(socket, status, type, body);
 }
 
-/** Writes a complete HTTP/1.1 response with Connection: close on `socket`, then ends it. */
-export function writeRaw(socket: Duplex, status: number, type: string, body: string | Uint8Array): number {
+/** Writes a complete HTTP/1.1 response with Connection: close (and `headers`) on `socket`, then ends it. */
+export function writeRaw(socket: Duplex, status: number, type: string, body: string | Uint8Array, headers: Readonly<Record<string, string>> = {}): number {
   if (socket.destroyed || !socket.writable) return status;
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.byteLength}\r\n\r\n`);
+  let extra = '';
+  for (const [name, value] of Object.entries(headers)) extra += `${name}: ${value}\r\n`;
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n${extra}Content-Type: ${type}\r\nContent-Length: ${bytes.byteLength}\r\n\r\n`);
   socket.end(bytes);
   return status;
 }
 
 /** Writes an error on the raw socket of an upgrade request and closes it. */
-export function writeRawError(socket: Duplex, error: Error): number {
-  return writeRaw(socket, statusOfError(error), JSON_TYPE, errorBody(error));
+export function writeRawError(socket: Duplex, error: Error, headers?: Readonly<Record<string, string>>): number {
+  return writeRaw(socket, statusOfError(error), JSON_TYPE, errorBody(error), headers);
 }
 
 function rawBody(value: unknown): string | Uint8Array {

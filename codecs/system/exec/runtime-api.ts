@@ -91,7 +91,9 @@ export class RuntimeApi {
     const out = new OutPort('runtime-api');
     out.link(port);
     if (caller !== undefined) return await out.write(caller, new Packet(payload));
-    if (!this.#context.processes.admitting) throw new WeftError('ERR_SHUTTING_DOWN');
+    // Paused, the call waits in the backlog; closing or a full backlog refuses it.
+    const admission = await this.#context.processes.admit();
+    if (admission !== true) throw admission;
     const process = this.#context.processes.spawn();
     let reply: Packet;
     try {

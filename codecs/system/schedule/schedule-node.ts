@@ -8,6 +8,7 @@ import {
 import { abortableDelay, MAX_DELAY_MS } from '../../_shared/abortable-delay.ts';
 import { localLeases } from './local-leases.ts';
 import type { TickClock } from './tick-clock.ts';
+import { endProcessSpan, startProcessSpan, withSpan } from '../../_shared/trace/process-span.ts';
 
 /** The most missed ticks a `catchUp: true` schedule replays when it becomes the leader. */
 export const MAX_CATCH_UP = 100;
@@ -198,6 +199,11 @@ export class ScheduleNode extends SourceNode {
       if (!this.#leading) return;
     }
     if (this.#done(tick) || !this.#options.context.processes.admitting) return;
+    // A paused namespace fires no tick: it is skipped (not replayed on resume).
+    if (this.#options.context.processes.paused) {
+      this.counters.skipped++;
+      return;
+    }
     const skip = !this.#options.overlap && this.#running.size > 0;
     if (this.#options.leader && !(await this.#record(tick))) return;
     // Checked again after the awaits: a replacement sharing the progress may have taken the tick.
@@ -234,15 +240,20 @@ export class ScheduleNode extends SourceNode {
 
   /** Runs one tick as a root process; resolves when it has ended. An error reply is logged, the schedule goes on. */
   #fire(tick: number, replayed: boolean): Promise<void> {
-    if (!this.#options.context.processes.admitting) return Promise.resolve();
-    const process = this.#options.context.processes.spawn();
+    const processes = this.#options.context.processes;
+    if (!processes.admitting || processes.paused) return Promise.resolve();
+    const process = processes.spawn();
     const payload: Record<string, unknown> = { tick: new Date().toISOString(), scheduled: new Date(tick).toISOString(), schedule: this.name };
     if (this.#options.data !== undefined) payload.data = this.#options.data;
     if (replayed) payload.replayed = true;
     this.counters.fired++;
+    const span = startProcessSpan(process, {
+      name: `tick ${this.name}`, kind: 'internal',
+      attributes: { 'weft.namespace': this.#options.context.namespace, 'weft.node': this.name, 'weft.kind': 'schedule', 'weft.process': process.id, 'weft.scheduled': String(payload.scheduled), 'weft.replayed': replayed },
+    });
     let reply;
     try {
-      reply = this.emit(process, new Packet(payload));
+      reply = span === undefined ? this.emit(process, new Packet(payload)) : withSpan(span, () => this.emit(process, new Packet(payload)));
     } catch (thrown) {
       reply = new Packet(toWeftError(thrown));
     }
@@ -254,6 +265,7 @@ export class ScheduleNode extends SourceNode {
           this.counters.failed++;
           this.#logger.warn({ err: error, code: error.code, scheduled: payload.scheduled }, 'tick failed');
         }
+        if (span !== undefined) endProcessSpan(span, error);
         return process.finish(error);
       });
     const running = this.#running;

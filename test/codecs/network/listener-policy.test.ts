@@ -38,7 +38,8 @@ describe('listener network policy (the admin plane)', () => {
     }
     expect(await compile({ host: '0.0.0.0' }, { bind: 'any', allowedHosts: [] })).toMatchObject({ host: '0.0.0.0' });
     expect(((await compile({}, { bind: 'any', allowedHosts: [] })) as ListenerNode).host).toBe('127.0.0.1');
-    expect(((await compile({}, undefined)) as ListenerNode).host).toBe('0.0.0.0');
+    // Without a policy too: loopback unless the spec says otherwise (issue 12: no surprise exposure).
+    expect(((await compile({}, undefined)) as ListenerNode).host).toBe('127.0.0.1');
   });
 
   it('serves only requests for loopback names and configured ones (DNS rebinding): others get 403 ERR_HTTP_HOST_NOT_ALLOWED', async () => {

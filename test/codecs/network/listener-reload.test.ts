@@ -82,3 +82,21 @@ describe('listener reloads through the runtime', () => {
     expect(authorized.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('listener reloads while the namespace is paused', () => {
+  it('requests held in the backlog across a reload of the listener are served by the new listener on resume', async () => {
+    const port = await freePort();
+    const { runtime, store, listener } = await start(port);
+    runtime.pause();
+    const held = [ping(port), ping(port)];
+    await expect.poll(() => runtime.processes.backlogSize, { timeout: 3000 }).toBe(2);
+    const before = runtime.table.byName('http')!.node;
+    const pong = (await store.find({ namespace: 'default' })).find((spec) => spec.name === 'pong')!;
+    await store.update([{ ...listener, limits: { bodySize: 1024 } }, { ...pong, code: 'pong v2' }]);
+    await expect.poll(() => runtime.table.byName('http')!.node !== before, { timeout: 3000 }).toBe(true);
+    // The old listener is retired once no process runs (the held requests are none yet).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    runtime.resume();
+    expect(await Promise.all(held)).toEqual(['200 pong v2', '200 pong v2']);
+  });
+});
