@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import {
-  Authenticator, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
+  Authenticator, controlRoutes, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
   type Logger, type OpsGuard, type SpecStore,
 } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
@@ -56,7 +56,11 @@ export function startCommand(io: CliIO): Command {
     const opsAuth: { guard?: OpsGuard } = {};
     const guard: OpsGuard | undefined = config.insecure ? undefined : async (headers, role) =>
       opsAuth.guard === undefined ? new WeftError('ERR_AUTH_UNAVAILABLE', { reason: 'the store is not open yet' }) : opsAuth.guard(headers, role);
-    const ops = config.ops === undefined ? undefined : new OpsPlane({ ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize });
+    // The control routes (pause, resume, status, inject) serve the runtime once it runs.
+    const running: Runtime[] = [];
+    const ops = config.ops === undefined ? undefined : new OpsPlane({
+      ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize, routes: controlRoutes(() => running),
+    });
     const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
     if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
     const shutdown = shutdownSignal();
@@ -77,6 +81,7 @@ export function startCommand(io: CliIO): Command {
       for (const node of runtime.status()) {
         if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
       }
+      running.push(runtime);
       starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
       // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.

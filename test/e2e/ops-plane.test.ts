@@ -76,6 +76,8 @@ describe('weft start --ops', () => {
       return answer.status === 200 ? (JSON.parse(answer.text) as { checks: { name: string }[] }) : undefined;
     }, 30_000, '/readyz to answer 200');
     expect(ready.checks.map((check) => check.name)).toEqual(['listener default/listener', 'specs default', 'store default']);
+    // The control routes are served beside metrics and health.
+    expect((await get(`${opsUrl}/v1/namespaces/default/status`)).status).toBe(200);
   }, 60_000);
 
   it('a subscriber that never reads does not raise the engine\'s RSS beyond a bound', async () => {
