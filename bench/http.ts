@@ -3,9 +3,12 @@
 // order every round, and the medians of the rounds are compared. Target: weft ≥ 0.85× fastify.
 // With taskset available, servers are pinned to the last core and the load generator to the
 // others, so the server (not autocannon) is what saturates; otherwise all three tie near the
-// client's own ceiling and the ratio says little.
+// client's own ceiling and the ratio says little. `weft-ops` is weft with the ops plane on
+// (`--ops`: counters on every hop, /metrics scraped once a round, one idle event subscriber
+// that takes metrics:update); target ≥ 0.95× weft.
 import type { ChildProcess } from 'node:child_process';
-import { cpuSeconds, PINNED, SERVER_CORE, startServerProcess } from './lib/server-process.ts';
+import { WebSocket } from 'ws';
+import { cpuSeconds, freePort, PINNED, SERVER_CORE, startServerProcess } from './lib/server-process.ts';
 import autocannon from 'autocannon';
 import { median } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
@@ -15,8 +18,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 // weft-traced: the same workflow with tracing on (default sampling) to a discarding OTLP sink; BENCH_TRACED=0 leaves it out.
-const ALL = ['weft', 'fastify', 'node-http', 'weft-traced'] as const;
-const VARIANTS = process.env.BENCH_TRACED === '0' ? ALL.slice(0, 3) : ALL;
+const ALL = ['weft', 'weft-ops', 'fastify', 'node-http', 'weft-traced'] as const;
+const VARIANTS = process.env.BENCH_TRACED === '0' ? ALL.slice(0, 4) : ALL;
 type Variant = (typeof ALL)[number];
 const sink = await startOtlpSink();
 process.env.BENCH_OTLP_URL = sink.url;
@@ -31,10 +34,20 @@ interface Sample {
   readonly non2xx: number;
 }
 
-async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string }> {
+async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string; ops?: string }> {
   const script = new URL(`./servers/${variant}.ts`, import.meta.url).pathname;
-  const { child, port } = await startServerProcess(script);
-  return { child, url: `http://127.0.0.1:${port}/ping` };
+  const opsPort = variant === 'weft-ops' ? await freePort() : undefined;
+  const { child, port } = await startServerProcess(script, [], opsPort === undefined ? [] : [String(opsPort)]);
+  return { child, url: `http://127.0.0.1:${port}/ping`, ...(opsPort === undefined ? {} : { ops: `127.0.0.1:${opsPort}` }) };
+}
+
+/** The idle event subscriber of weft-ops: connected, taking metrics:update (about one a second). */
+async function idleSubscriber(ops: string): Promise<WebSocket> {
+  const socket = new WebSocket(`ws://${ops}/v1/events`);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.send(JSON.stringify({ type: 'subscribe', filter: { types: ['metrics:update'] } }));
+  socket.on('message', () => {});
+  return socket;
 }
 
 async function load(url: string, seconds: number, pid = 0): Promise<Sample> {
@@ -44,9 +57,11 @@ async function load(url: string, seconds: number, pid = 0): Promise<Sample> {
   return { rps: result.requests.average, cpuUsPerRequest, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
 }
 
-const servers = new Map<Variant, { child: ChildProcess; url: string }>();
+const servers = new Map<Variant, { child: ChildProcess; url: string; ops?: string }>();
+let subscriber: WebSocket | undefined;
 try {
   for (const variant of VARIANTS) servers.set(variant, await startServer(variant));
+  subscriber = await idleSubscriber(servers.get('weft-ops')!.ops!);
   for (const variant of VARIANTS) await load(servers.get(variant)!.url, 1); // warm-up
   const samples = new Map<Variant, Sample[]>(VARIANTS.map((variant) => [variant, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -54,6 +69,7 @@ try {
     for (const variant of order) {
       const server = servers.get(variant)!;
       samples.get(variant)!.push(await load(server.url, SECONDS, server.child.pid));
+      if (server.ops !== undefined) await fetch(`http://${server.ops}/metrics`).then((response) => response.text());
     }
     process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
@@ -74,6 +90,8 @@ try {
   const ratioTraced = traced === undefined ? undefined : traced.rps / summary.weft.rps;
   const ratioFastify = summary.weft.rps / summary.fastify.rps;
   const ratioNode = summary.weft.rps / summary['node-http'].rps;
+  const ratioOps = summary['weft-ops'].rps / summary.weft.rps;
+  const ratioOpsByCpu = summary.weft.cpuUsPerRequest / summary['weft-ops'].cpuUsPerRequest;
   console.log(`\nbench:http — ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections, medians; ${PINNED ? `server pinned to core ${SERVER_CORE}` : 'not pinned'}`);
   console.log('variant        req/s   CPU µs/req   p50 ms  p99 ms  errors');
   for (const variant of VARIANTS) {
@@ -83,10 +101,12 @@ try {
   const cpuRatio = summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest;
   console.log(`by server CPU per request: weft costs ${(1 / cpuRatio).toFixed(3)}× fastify (throughput at equal CPU ${cpuRatio.toFixed(3)}×)`);
   console.log(`weft / fastify = ${ratioFastify.toFixed(3)} (target ≥ 0.85)   weft / node:http = ${ratioNode.toFixed(3)}`);
+  console.log(`weft-ops / weft = ${ratioOps.toFixed(3)} (target ≥ 0.95)   by server CPU per request ${ratioOpsByCpu.toFixed(3)}`);
   if (ratioTraced !== undefined) console.log(`weft traced / weft = ${ratioTraced.toFixed(3)} (every request sampled; sink got ${sink.stats().requests} exports, ${(sink.stats().bytes / 1e6).toFixed(1)} MB)`);
-  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest, weftTracedToWeft: ratioTraced }, otlpSink: sink.stats(), target: { weftToFastify: 0.85 } });
+  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftOpsToWeft: ratioOps, weftOpsToWeftByCpu: ratioOpsByCpu, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest, weftTracedToWeft: ratioTraced }, otlpSink: sink.stats(), target: { weftToFastify: 0.85, weftOpsToWeft: 0.95 } });
   console.log(`wrote ${file}`);
 } finally {
+  subscriber?.terminate();
   for (const { child } of servers.values()) child.kill('SIGKILL');
   await sink.close();
 }

@@ -6,7 +6,9 @@
  * action functions directly in a loop (with one shared Process: plain code would have none).
  * Target: the chain runs at ≥ 0.3× the baseline's rate. Variants with a fan-out of 2 and with
  * one async action are reported for information; the async one is compared with the same
- * functions awaited directly.
+ * functions awaited directly. `chain-observed` is the chain with the ops plane's observer on
+ * every link (a ProbedPort in front of each in-port, counting into OpsMetrics, no event
+ * subscriber), as `weft start --ops` binds it; it is compared with `chain`.
  *
  * Each measurement runs in a fresh child process (as JMH forks): variants that share the
  * kernel's code in one isolate pollute each other's type feedback (the fan-out and async
@@ -18,7 +20,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { OneToOneNode, Packet, Process, type Action } from '../src/index.ts';
+import { EventBus, OneToOneNode, OpsMetrics, OpsObserver, Packet, ProbedPort, Process, type Action, type InPort } from '../src/index.ts';
 import { median, percentile } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
 
@@ -47,6 +49,18 @@ function chain(list: readonly Action[], fanOut = false): OneToOneNode[] {
   return nodes;
 }
 
+/** The chain with every link going through the ops observer's probe (as the symbol table binds it with an observer). */
+function observedChain(list: readonly Action[]): InPort {
+  const observer = new OpsObserver({ namespace: 'bench', metrics: new OpsMetrics(), bus: new EventBus() });
+  const nodes = list.map((action) => new OneToOneNode(action));
+  const end = (i: number, port: string) => ({ node: `n${i}`, kind: 'one-to-one', port });
+  for (let i = 0; i < nodes.length - 1; i++) {
+    const probe = observer.probe({ namespace: 'bench', source: end(i, 'out'), target: end(i + 1, 'in') });
+    nodes[i]!.outPort.link(new ProbedPort(nodes[i + 1]!.inPort, probe));
+  }
+  return nodes[0]!.inPort;
+}
+
 /** One variant: `run` sends one packet and returns a number (kept, so no work is optimised away). */
 interface Variant {
   readonly name: string;
@@ -61,6 +75,7 @@ const asyncActions = actions(true);
 const plain = chain(syncActions)[0]!.inPort;
 const fanned = chain(syncActions, true)[0]!.inPort;
 const awaited = chain(asyncActions)[0]!.inPort;
+const observed = observedChain(syncActions);
 
 const variants: readonly Variant[] = [
   {
@@ -78,6 +93,12 @@ const variants: readonly Variant[] = [
     description: '10 OneToOneNodes, fresh Process per packet',
     kind: 'sync',
     run: () => (plain.handle(new Process(), new Packet(0)) as Packet).payload as number,
+  },
+  {
+    name: 'chain-observed',
+    description: 'the chain with the ops observer on every link',
+    kind: 'sync',
+    run: () => (observed.handle(new Process(), new Packet(0)) as Packet).payload as number,
   },
   {
     name: 'chain-fanout2',
@@ -186,10 +207,11 @@ async function main(): Promise<void> {
   const medians = Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]));
   const ratios = {
     chain: medians.chain! / medians.direct!,
+    'chain-observed': medians['chain-observed']! / medians.chain!,
     'chain-fanout2': medians['chain-fanout2']! / medians.direct!,
     'chain-async': medians['chain-async']! / medians['direct-async']!,
   };
-  const baselineOf: Record<string, string> = { chain: 'direct', 'chain-fanout2': 'direct', 'chain-async': 'direct-async' };
+  const baselineOf: Record<string, string> = { chain: 'direct', 'chain-observed': 'chain', 'chain-fanout2': 'direct', 'chain-async': 'direct-async' };
 
   const rows = variants.map((variant) => {
     const values = samples.get(variant.name)!;

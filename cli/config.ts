@@ -37,6 +37,8 @@ export const ConfigSchema = Type.Object(
       description: 'How the admin API and the ops plane check credentials besides API tokens: `jwt` (a secret or a JWKS URL; docs/auth.md). File only.',
     })),
     ops: Type.Optional(Type.String({ minLength: 1, description: 'Address of the ops plane (metrics, health, events, control) as HOST:PORT, e.g. 127.0.0.1:9464; off when unset (WEFT_OPS, --ops).' })),
+    opsBindPublic: Type.Boolean({ description: 'Lets the ops plane bind beyond loopback (WEFT_OPS_BIND_PUBLIC, --ops-bind-public).' }),
+    opsEventValueSize: Type.Integer({ minimum: 0, description: 'The longest packet value a port:emit event of the ops event stream carries, in JSON characters; longer ones are cut (WEFT_OPS_EVENT_VALUE_SIZE).' }),
     otel: Type.Optional(Type.String({ minLength: 1, description: 'OTLP/HTTP endpoint traces are sent to, e.g. http://127.0.0.1:4318 (/v1/traces is appended); off when unset, unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (WEFT_OTEL, --otel).' })),
     namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
       description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
@@ -50,7 +52,7 @@ export type Config = Static<typeof ConfigSchema>;
 
 const DEFAULTS: Config = {
   store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
-  adminBindPublic: false, adminHosts: [], insecure: false,
+  adminBindPublic: false, adminHosts: [], insecure: false, opsBindPublic: false, opsEventValueSize: 1024,
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -65,14 +67,16 @@ const ENV: Record<string, keyof Config> = {
   WEFT_ADMIN_HOSTS: 'adminHosts',
   WEFT_OTEL: 'otel',
   WEFT_OPS: 'ops',
+  WEFT_OPS_BIND_PUBLIC: 'opsBindPublic',
+  WEFT_OPS_EVENT_VALUE_SIZE: 'opsEventValueSize',
   WEFT_INSECURE: 'insecure',
 };
 
 /** Reads one WEFT_* variable as its key's type; a value that fits none is kept for validation to name. */
 function fromEnv(key: keyof Config, value: string): unknown {
-  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'backlogLimit') return Number(value);
+  if (key === 'drainTimeoutMs' || key === 'processTimeoutMs' || key === 'backlogLimit' || key === 'opsEventValueSize') return Number(value);
   if (key === 'adminHosts') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (key === 'adminBindPublic' || key === 'insecure') return BOOLEANS[value.trim().toLowerCase()] ?? value;
+  if (key === 'adminBindPublic' || key === 'insecure' || key === 'opsBindPublic') return BOOLEANS[value.trim().toLowerCase()] ?? value;
   return value;
 }
 

@@ -27,6 +27,9 @@ export function createLanguages(sandbox: Config['sandbox'] = 'process'): Languag
 export interface AdminFlags {
   readonly adminBindPublic?: boolean;
   readonly adminHost?: string[];
+  /** The ops plane's address (`--ops HOST:PORT`) and whether it may bind beyond loopback. */
+  readonly ops?: string;
+  readonly opsBindPublic?: boolean;
   readonly insecure?: boolean;
 }
 
@@ -39,6 +42,8 @@ export function configFor(io: CliIO, flags: StoreFlags & AdminFlags & { logLevel
     sandbox: flags.sandbox as Config['sandbox'] | undefined,
     adminBindPublic: flags.adminBindPublic,
     adminHosts: flags.adminHost,
+    ops: flags.ops,
+    opsBindPublic: flags.opsBindPublic,
     insecure: flags.insecure,
   });
 }

@@ -1,16 +1,23 @@
-import { createDefaultLanguages, Runtime, Scheme, type Spec } from '../../src/index.ts';
+import { createDefaultLanguages, OpsPlane, Runtime, Scheme, type Spec } from '../../src/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { coreKinds } from '../../schemes/core.ts';
 
 /**
  * Runs specs on a weft Runtime over a memory store for a benchmark server process: prints
- * `ready` once it serves (startServerProcess waits for it) and closes on SIGTERM.
+ * `ready` once it serves (startServerProcess waits for it) and closes on SIGTERM. With
+ * `opsPort`, the ops plane runs too (as `weft start --ops 127.0.0.1:PORT`).
  */
-export async function serveSpecs(specs: readonly Spec[]): Promise<void> {
+export async function serveSpecs(specs: readonly Spec[], options: { opsPort?: number } = {}): Promise<void> {
   const store = await openStore('memory://');
   await store.insert([...specs]);
-  const runtime = new Runtime({ store, scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages() });
+  const ops = options.opsPort === undefined ? undefined : new OpsPlane({ host: '127.0.0.1', port: options.opsPort });
+  await ops?.start();
+  const runtime = new Runtime({
+    store, scheme: new Scheme({ kinds: coreKinds }), languages: createDefaultLanguages(),
+    ...(ops === undefined ? {} : { observer: ops.observer('default'), health: ops.health }),
+  });
+  ops?.watch(runtime, store);
   await runtime.start();
   console.log('ready');
-  process.on('SIGTERM', () => void runtime.close().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void runtime.close().then(() => ops?.close()).then(() => process.exit(0)));
 }

@@ -26,12 +26,12 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node script port` (pinned when PINNED, with extra node flags) and resolves once it
+ * Starts `node script port ...scriptArgs` (pinned when PINNED, with extra node flags) and resolves once it
  * prints `ready`; rejects when it exits first or stays silent for 15 s.
  */
-export async function startServerProcess(script: string, nodeFlags: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
+export async function startServerProcess(script: string, nodeFlags: readonly string[] = [], scriptArgs: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
-  const nodeArgs = [...nodeFlags, script, String(port)];
+  const nodeArgs = [...nodeFlags, script, String(port), ...scriptArgs];
   const [command, args] = PINNED ? ['taskset', ['-c', String(SERVER_CORE), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import {
-  Authenticator, isValueStore, JwtVerifier, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, type Logger, type SpecStore,
+  Authenticator, controlRoutes, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
+  type Logger, type OpsGuard, type SpecStore,
 } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
@@ -14,6 +15,7 @@ import { retryWhileStoreDown } from '../retry-while-store-down.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
 import { shutdownSignal, SIGNAL_EXIT_CODES } from '../shutdown-signal.ts';
 import { startTracing } from '../tracing/start-tracing.ts';
+import { withHopSpans } from '../tracing/with-hop-spans.ts';
 import { traceLogFields } from '../tracing/trace-log-fields.ts';
 import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
 
@@ -40,7 +42,9 @@ export function startCommand(io: CliIO): Command {
     .option('--otel <url>', 'send OpenTelemetry traces to this OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
     .option('--admin-host <name>', 'a host name the admin API answers besides localhost (repeatable)', collect)
-    .option('--insecure', 'no authentication on the admin API and the ops plane (local development only)');
+    .option('--insecure', 'no authentication on the admin API and the ops plane (local development only)')
+    .option('--ops <host:port>', 'serve the ops plane (metrics, health, events) on HOST:PORT, e.g. 127.0.0.1:9464')
+    .option('--ops-bind-public', 'let the ops plane bind beyond loopback');
   return storeOptions(command).action(async (flags: StartFlags) => {
     const config = configFor(io, flags);
     // The flag beats WEFT_OTEL and the file (configFor layers the shared flags only).
@@ -48,11 +52,26 @@ export function startCommand(io: CliIO): Command {
     const traced = tracesEndpoint(otel, io.env) !== undefined;
     const logger = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, io.stdout) as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
+    // The ops plane takes the admin API's credentials, checked once the store (its tokens) is open.
+    const opsAuth: { guard?: OpsGuard } = {};
+    const guard: OpsGuard | undefined = config.insecure ? undefined : async (headers, role) =>
+      opsAuth.guard === undefined ? new WeftError('ERR_AUTH_UNAVAILABLE', { reason: 'the store is not open yet' }) : opsAuth.guard(headers, role);
+    // The control routes (pause, resume, status, inject) serve the runtime once it runs.
+    const running: Runtime[] = [];
+    const ops = config.ops === undefined ? undefined : new OpsPlane({
+      ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize, routes: controlRoutes(() => running),
+    });
     const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
     if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
     const shutdown = shutdownSignal();
     try {
-      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger), {
+      // Not ready until the runtime runs (the store may take a while), nor once shutting down.
+      const starting = ops?.health.register('engine', () => ({ ok: false, reason: 'starting' }));
+      if (ops !== undefined) {
+        const address = await ops.start();
+        logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
+      }
+      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth }, tracing !== undefined), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
       });
       if (runtime === undefined) {
@@ -62,6 +81,8 @@ export function startCommand(io: CliIO): Command {
       for (const node of runtime.status()) {
         if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
       }
+      running.push(runtime);
+      starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
       // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.
       const keepAlive = setInterval(() => {}, 2 ** 30);
@@ -69,6 +90,7 @@ export function startCommand(io: CliIO): Command {
       clearInterval(keepAlive);
       // Readiness turns false at once (runtime.ready), then sources stop admitting and the work in flight drains.
       logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down: draining in-flight work; a second signal exits at once');
+      ops?.health.register('engine', () => ({ ok: false, reason: 'shutting down' }));
       const forced = await Promise.race([runtime.close().then(() => undefined), shutdown.again]);
       if (forced !== undefined) {
         logger.warn({ signal: forced, inFlight: runtime.processes.size }, 'second signal: exiting without waiting for the drain');
@@ -77,17 +99,19 @@ export function startCommand(io: CliIO): Command {
     } finally {
       shutdown.dispose();
       await tracing?.shutdown();
+      await ops?.close();
     }
   });
 }
 
 /** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
-async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger): Promise<Runtime> {
+async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: { plane: OpsPlane; auth: { guard?: OpsGuard } } | undefined, hopSpans: boolean): Promise<Runtime> {
   const scheme = createScheme();
   const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
   const tokens = isValueStore(store) ? new TokenVerifier({ registry: new TokenRegistry(store) }) : undefined;
   const auth = config.insecure ? undefined : new Authenticator({ tokens, jwt: config.auth?.jwt === undefined ? undefined : new JwtVerifier(config.auth.jwt) });
+  if (ops !== undefined && auth !== undefined) ops.auth.guard = opsGuard(auth);
   const runtime = new Runtime({
     namespace: config.namespace,
     store,
@@ -102,7 +126,11 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     tokens,
     keyring,
     env: io.env,
+    ...(ops === undefined ? {} : { health: ops.plane.health }),
+    // One observer: the ops plane's counters and, with tracing on, node-hop spans composed with them.
+    ...(hopSpans ? { observer: withHopSpans(ops?.plane.observer(config.namespace)) } : ops === undefined ? {} : { observer: ops.plane.observer(config.namespace) }),
   });
+  const unwatch = ops?.plane.watch(runtime, store);
   try {
     if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
     else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
@@ -110,6 +138,7 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     await announceAuth(config, store, logger);
     return runtime;
   } catch (thrown) {
+    unwatch?.();
     await runtime.close();
     throw thrown;
   }

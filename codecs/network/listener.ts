@@ -97,6 +97,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   readonly #auth: ListenerAuth | undefined;
   #tlsWatcher: TlsWatcher | undefined;
   #server: HttpServer | undefined;
+  /** Leaves the health registry (readiness: this listener is bound). */
+  #unregister: (() => void) | undefined;
   /** The server of the node this one replaces, on the same port but another host. */
   #predecessor: HttpServer | undefined;
   #closed = false;
@@ -160,10 +162,15 @@ export class ListenerNode extends SourceNode implements RequestHandler {
     if (!bound) this.#logger.info({ url: this.url }, 'listening');
     this.#tlsWatcher?.stop();
     this.#tlsWatcher = tls === undefined ? undefined : new TlsWatcher(tls.spec, (material) => server.setSecureContext(material), this.#logger);
+    this.#unregister?.();
+    this.#unregister = this.#context.health?.register(`listener ${this.#context.namespace}/${this.name}`, () =>
+      server.listening ? { ok: true } : { ok: false, reason: `not listening on ${this.host}:${this.configuredPort}` });
   }
 
   /** Stops listening, unless another listener adopted the server. */
   async deactivate(): Promise<void> {
+    this.#unregister?.();
+    this.#unregister = undefined;
     const server = this.#server;
     this.#server = undefined;
     this.#predecessor = undefined;

@@ -79,6 +79,8 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   #waiting: Delivery[] = [];
   #room: (() => void) | undefined;
   #state: ConsumerState = 'idle';
+  /** Leaves the health registry (readiness: this consumer is connected). */
+  #unregister: (() => void) | undefined;
   #stop: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #subscription: Subscription | undefined;
@@ -123,12 +125,16 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     if (this.#state === 'closed') throw new WeftError('ERR_NODE_CLOSED', { node: `consumer ${this.name}` });
     if (this.#loop !== undefined) return;
     queueRuntime(this.#context).register(this);
+    this.#unregister ??= this.#context.health?.register(`consumer ${this.#context.namespace}/${this.name}`, () =>
+      this.#state === 'consuming' ? { ok: true } : { ok: false, reason: `consumer ${this.#state}` });
     const stop = (this.#stop = new AbortController());
     this.#loop = this.#run(stop.signal);
   }
 
   /** Stops pulling; messages fetched but not started are given back; those running go on. */
   async deactivate(): Promise<void> {
+    this.#unregister?.();
+    this.#unregister = undefined;
     const loop = this.#loop;
     if (loop === undefined) return;
     this.#stop!.abort();

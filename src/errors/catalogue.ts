@@ -370,6 +370,21 @@ export const catalogue = {
     message: 'token {token} has role {role}; this needs {needed}',
     hint: 'Use a token with a role that allows it (read < write < admin), or create one with weft token create --role ROLE (docs/auth.md).',
   },
+  ERR_OPS_ADDRESS_INVALID: {
+    category: 'invalid argument',
+    message: 'ops address "{address}": {reason}',
+    hint: 'Give --ops (WEFT_OPS, ops:) as HOST:PORT on a loopback host, e.g. 127.0.0.1:9464; a public host needs --ops-bind-public (docs/operations.md).',
+  },
+  ERR_OPS_ROUTE_NOT_FOUND: {
+    category: 'not found',
+    message: 'the ops plane has no route {method} {path}',
+    hint: 'See docs/operations.md for the routes: /metrics, /v1/metrics, /healthz, /readyz, /v1/events and the control routes.',
+  },
+  ERR_OPS_MESSAGE_INVALID: {
+    category: 'invalid argument',
+    message: 'event stream message refused: {reason}',
+    hint: 'Send JSON {"type": "subscribe", "id": "...", "filter": {...}} or {"type": "unsubscribe", "id": "..."} (docs/operations.md, Event stream).',
+  },
   ERR_AUTH_UNAVAILABLE: {
     category: 'unavailable',
     message: 'credentials cannot be checked now: {reason}',

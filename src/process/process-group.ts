@@ -1,5 +1,6 @@
 import { WeftError } from '../errors/index.ts';
 import { Process, type ProcessTracker } from './process.ts';
+import type { ProcessObserver } from './process-observer.ts';
 import { settledWithin } from './settled-within.ts';
 
 /** Options of a ProcessGroup. */
@@ -11,6 +12,8 @@ export interface ProcessGroupOptions {
    * signal aborts, its writes stop). Checked about every second, never per packet. Default: none.
    */
   readonly maxDurationMs?: number;
+  /** Told of every root process started and ended (metrics, the event stream); default none. */
+  readonly observer?: ProcessObserver;
 }
 
 /**
@@ -57,12 +60,14 @@ export class ProcessGroup implements ProcessTracker {
   #waiters: { epoch: number; wake: () => void }[] = [];
   readonly #running = new Set<Process>();
   #admitting = true;
+  readonly #observer: ProcessObserver | undefined;
 
   constructor(options: ProcessGroupOptions = {}) {
     this.#backlogLimit = checkedBacklogLimit(options.backlogLimit ?? DEFAULT_BACKLOG_LIMIT);
     const max = options.maxDurationMs ?? Number.POSITIVE_INFINITY;
     if (!(max > 0)) throw new WeftError('ERR_INTERNAL', { reason: `maxDurationMs ${max} is not more than 0` });
     this.#maxDurationMs = max;
+    this.#observer = options.observer;
   }
 
   /** The maximum duration of a root process, in ms (Infinity when there is none). */
@@ -162,6 +167,10 @@ export class ProcessGroup implements ProcessTracker {
       this.#started.set(process, performance.now());
       this.#sweeper ??= setInterval(() => this.#sweep(), Math.min(SWEEP_MS, Math.max(10, this.#maxDurationMs / 4))).unref();
     }
+    if (this.#observer !== undefined) {
+      process.startedAt = performance.now();
+      this.#observer.started(process);
+    }
     return process;
   }
 
@@ -196,6 +205,7 @@ export class ProcessGroup implements ProcessTracker {
   }
 
   released(process: Process): void {
+    this.#observer?.ended(process, performance.now() - process.startedAt);
     this.#running.delete(process);
     this.#started.delete(process);
     const count = (this.#live.get(process.epoch) ?? 1) - 1;

@@ -31,6 +31,8 @@ export class Process {
   readonly tracker: ProcessTracker | undefined;
   /** Set by a ProcessGroup: the checkpoint epoch the process was started in. */
   epoch = 0;
+  /** Set by a ProcessGroup with an observer: when the process started (performance.now()). */
+  startedAt = 0;
   #id: string | undefined;
   #data: ProcessData | undefined;
   #controller: AbortController | undefined;

@@ -4,11 +4,12 @@ import { LanguageRegistry } from '../language/index.ts';
 import { Loader, type LoaderEvent } from '../loader/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import { ProcessGroup } from '../process/index.ts';
-import { createCodecContext, SpecChanges, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
+import { createCodecContext, SpecChanges, type HealthRegistry, type NetworkPolicy, type Scheme, type SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
 import { isValueStore, type SecretKeyring, type SpecStore } from '../store/index.ts';
 import { SymbolTable } from '../symbol/index.ts';
 import type { NodeStatus } from './node-status.ts';
+import type { RuntimeObserver } from './runtime-observer.ts';
 
 /** Options of a Runtime; `store` and `scheme` are required, the rest have defaults. */
 export interface RuntimeOptions {
@@ -28,6 +29,10 @@ export interface RuntimeOptions {
   /** Whether `close` also closes the store (default true). */
   readonly closeStore?: boolean;
   readonly onEvent?: (event: LoaderEvent) => void;
+  /** The observation hook (metrics, events, tracing): see RuntimeObserver. Default none. */
+  readonly observer?: RuntimeObserver;
+  /** Where sources register their readiness (CodecContext.health); default none. */
+  readonly health?: HealthRegistry;
   /** The system calls offered to `syscall` nodes, by opcode (default: none). */
   readonly syscalls?: SyscallTable;
   /** What network-facing nodes may do (bind, Host names); default: no restriction. */
@@ -72,7 +77,8 @@ export class Runtime {
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
     this.#logger = (options.logger ?? silentLogger).child({ namespace: this.namespace });
     const maxDurationMs = options.processTimeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS;
-    this.processes = new ProcessGroup(maxDurationMs > 0 ? { maxDurationMs } : {});
+    const observer = options.observer;
+    this.processes = new ProcessGroup({ ...(maxDurationMs > 0 ? { maxDurationMs } : {}), observer });
     this.table = new SymbolTable({
       namespace: this.namespace,
       logger: this.#logger,
@@ -81,6 +87,7 @@ export class Runtime {
       whyMissing: (location) => this.loader.failureReason(location),
       spawn: () => this.processes.spawn(),
       initTimeoutMs: options.initTimeoutMs,
+      observer,
     });
     const context = createCodecContext({
       namespace: this.namespace,
@@ -92,6 +99,7 @@ export class Runtime {
       network: options.network,
       leases: options.store,
       specChanges: this.specChanges,
+      health: options.health,
       tokens: options.tokens ?? (isValueStore(options.store) ? new TokenVerifier({ registry: new TokenRegistry(options.store) }) : undefined),
       node: (name) => {
         const symbol = this.table.byName(name);
@@ -106,7 +114,10 @@ export class Runtime {
       table: this.table,
       context,
       logger: this.#logger,
-      onEvent: options.onEvent,
+      onEvent: observer === undefined ? options.onEvent : (event) => {
+        observer.loaderEvent(event);
+        options.onEvent?.(event);
+      },
       onChanges: (changes) => this.specChanges.publish(changes),
       keyring: options.keyring,
       env: options.env,

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import { ProcessGroup } from '../process/index.ts';
 import { DEFAULT_NAMESPACE } from '../spec/index.ts';
+import type { HealthRegistry } from './health-registry.ts';
 import type { CodecContext } from './kind.ts';
 import type { LeaseTable } from './lease-table.ts';
 import type { NetworkPolicy } from './network-policy.ts';
@@ -26,6 +27,8 @@ export interface CodecContextOptions {
   readonly leases?: LeaseTable;
   /** The namespace's spec change feed (the runtime's, published by its loader); default: one nothing publishes to. */
   readonly specChanges?: SpecChanges;
+  /** Where sources register their readiness (see CodecContext.health); default none. */
+  readonly health?: HealthRegistry;
   /** The API tokens of the runtime's store; default: none. */
   readonly tokens?: TokenVerifier;
 }
@@ -46,6 +49,7 @@ export function createCodecContext(options: CodecContextOptions): CodecContext {
     node: options.node ?? (() => undefined),
     leases: options.leases,
     specChanges: options.specChanges ?? new SpecChanges(),
+    health: options.health,
     tokens: options.tokens,
     compile: (spec) => options.scheme.compile(spec, context),
   };

@@ -8,3 +8,4 @@ export { createCodecContext, type CodecContextOptions } from './codec-context.ts
 export type { NetworkPolicy } from './network-policy.ts';
 export type { LeaseTable } from './lease-table.ts';
 export { SpecChanges, type SpecChange, type SpecChangeListener } from './spec-changes.ts';
+export { HealthRegistry, type HealthCheck, type HealthReport } from './health-registry.ts';

@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import type { ProcessGroup } from '../process/index.ts';
 import type { Spec } from '../spec/index.ts';
+import type { HealthRegistry } from './health-registry.ts';
 import type { LeaseTable } from './lease-table.ts';
 import type { NetworkPolicy } from './network-policy.ts';
 import type { Problem } from './problem.ts';
@@ -40,6 +41,12 @@ export interface CodecContext {
   readonly leases?: LeaseTable;
   /** The spec change feed of the namespace (the `signal` kind); subscribe in `activate`, unsubscribe in `deactivate`/`close`. */
   readonly specChanges: SpecChanges;
+  /**
+   * Where listeners, consumers and other sources register what readiness depends on (bound,
+   * connected): register in `activate`, unregister in `deactivate`/`close`. Undefined when the
+   * embedder runs no health checks.
+   */
+  readonly health?: HealthRegistry;
   /** The API tokens of the runtime's store (a listener's `auth.tokens`); undefined when the store keeps none. */
   readonly tokens?: TokenVerifier;
 }

@@ -1,4 +1,4 @@
-export type { ChangeEvent, ChangeOp, ChangeStream, Lease, LeaseData, LeaseStore, SpecFilter, SpecStore, WatchOptions } from './spec-store.ts';
+export type { ChangeEvent, ChangeOp, ChangeStream, Lease, LeaseData, LeaseStore, SpecFilter, SpecStore, StoreHealth, WatchOptions } from './spec-store.ts';
 export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.ts';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 export { PostgresStore } from './postgres/postgres-store.ts';

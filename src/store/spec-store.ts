@@ -115,4 +115,16 @@ export interface SpecStore extends LeaseStore {
   watch(filter?: SpecFilter, options?: WatchOptions): ChangeStream;
   /** Closes open streams and connections (idempotent). */
   close(): Promise<void>;
+  /**
+   * Whether the store is connected and its change feed live, for readiness probes: cheap and
+   * synchronous (a state it already keeps, no round trip). Optional: a store without it (an
+   * in-process one) counts as always ready.
+   */
+  health?(): StoreHealth;
+}
+
+/** What `SpecStore.health` answers: ok, or not with the reason (`change feed reconnecting`). */
+export interface StoreHealth {
+  readonly ok: boolean;
+  readonly reason?: string;
 }

@@ -1,6 +1,7 @@
 import type { Node } from '../node/index.ts';
 import { OutPort } from '../port/index.ts';
 import { isLifecyclePort, type Links, type Spec } from '../spec/index.ts';
+import type { ProbedPort } from './probed-port.ts';
 import type { ResolvedLinks } from './resolve-links.ts';
 
 /**
@@ -24,6 +25,8 @@ export class NodeSymbol {
   error: Error | undefined;
   /** The links as last bound to the node's out-ports. */
   resolved: ResolvedLinks | undefined;
+  /** The probing in-ports of its links when the table has an observer, by out-port, target id and in-port. */
+  probes: Map<string, ProbedPort> | undefined;
   /** Whether its `init` port has run and answered (it runs once per symbol, i.e. per load of a spec version). */
   initialized = false;
   /** The lifecycle out-ports (`init`) the spec links, made on first use; the table writes them, not the node. */

@@ -9,6 +9,9 @@ export type SymbolLookup = (location: PortLocation) => NodeSymbol | undefined;
 /** Why a link target that is not in the table is missing (e.g. "it failed to load: …"), if known. */
 export type MissingReason = (location: PortLocation) => string | undefined;
 
+/** Chooses the in-port a resolved link binds (the target's own, or a probe in front of it: see LinkObserver). */
+export type BindPort = (source: NodeSymbol, outName: string, target: NodeSymbol, inPort: InPort) => InPort;
+
 /** The resolved out-links of one symbol: per out-port, its targets in link order. */
 export interface ResolvedLinks {
   /** Per out-port: the in-ports it writes to (stand-ins for unavailable targets) and the symbols resolved. */
@@ -23,9 +26,10 @@ export interface ResolvedLinks {
  * Resolves a symbol's `links` against the table: a target is found by name (else id) and must
  * have the named in-port; the source must have the out-port. A target that is missing, failed
  * to activate, or lacks the in-port is bound to an `unavailablePort` instead, so the paths
- * through it answer 503 and the rest of the workflow serves. Does not touch any port.
+ * through it answer 503 and the rest of the workflow serves. `bind` picks the in-port bound for
+ * a target that serves (default: its own). Does not touch any port.
  */
-export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup, whyMissing?: MissingReason): ResolvedLinks {
+export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup, whyMissing?: MissingReason, bind?: BindPort): ResolvedLinks {
   const ports: ResolvedLinks['ports'] = new Map();
   const unresolved: string[] = [];
   const unavailable: string[] = [];
@@ -51,7 +55,7 @@ export function resolveLinks(symbol: NodeSymbol, lookup: SymbolLookup, whyMissin
         unavailable.push(label);
         entry.targets.push(unavailablePort(label, location.port, () => `it failed to activate: ${target.error?.message ?? 'unknown error'}`));
       } else {
-        entry.targets.push(inPort);
+        entry.targets.push(bind === undefined ? inPort : bind(symbol, outName, target, inPort));
       }
       entry.symbols.push(target);
     }

@@ -2,12 +2,14 @@ import { toWeftError, WeftError } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { Node } from '../node/index.ts';
 import { Packet } from '../packet/index.ts';
-import type { OutPort } from '../port/index.ts';
+import type { InPort, OutPort } from '../port/index.ts';
 import { Process } from '../process/index.ts';
 import { LinkIndex } from '../spec/index.ts';
 import { downstreamFirst } from './activation.ts';
 import { NodeSymbol, type IdentifiedSpec } from './node-symbol.ts';
-import { resolveLinks, type MissingReason } from './resolve-links.ts';
+import type { LinkObserver } from './link-observer.ts';
+import { ProbedPort } from './probed-port.ts';
+import { resolveLinks, type BindPort, type MissingReason } from './resolve-links.ts';
 import { Slicer } from './slicer.ts';
 
 /** Options of a SymbolTable. */
@@ -27,6 +29,8 @@ export interface SymbolTableOptions {
   readonly spawn?: () => Process;
   /** The longest a node's `init` reply is waited for before its load fails (default 30 s). */
   readonly initTimeoutMs?: number;
+  /** Watches every node hop (see LinkObserver); default none: links bind the targets' in-ports directly. */
+  readonly observer?: LinkObserver;
 }
 
 /** A batch of changes applied as one state change: nodes to insert or replace, ids to remove. */
@@ -64,6 +68,7 @@ export class SymbolTable {
   readonly #whyMissing: MissingReason | undefined;
   readonly #spawn: () => Process;
   readonly #initTimeoutMs: number;
+  readonly #bind: BindPort | undefined;
   readonly #index = new LinkIndex<NodeSymbol>();
   readonly #retiring = new Set<Promise<void>>();
   #queue: Promise<unknown> = Promise.resolve();
@@ -76,6 +81,8 @@ export class SymbolTable {
     this.#whyMissing = options.whyMissing;
     this.#spawn = options.spawn ?? (() => new Process());
     this.#initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    const observer = options.observer;
+    this.#bind = observer === undefined ? undefined : (source, outName, target, inPort) => this.#probed(observer, source, outName, target, inPort);
   }
 
   get size(): number {
@@ -231,7 +238,7 @@ export class SymbolTable {
   /** Binds a symbol's out-ports to what its links name now, and logs when that leaves targets unavailable. */
   #link(symbol: NodeSymbol): void {
     const before = symbol.resolved?.unavailable;
-    const resolved = resolveLinks(symbol, (location) => this.#index.lookup(location), this.#whyMissing);
+    const resolved = resolveLinks(symbol, (location) => this.#index.lookup(location), this.#whyMissing, this.#bind);
     for (const [outName, entry] of resolved.ports) symbol.out(outName)?.setLinks(entry.targets);
     symbol.problems = resolved.unresolved;
     symbol.resolved = resolved;
@@ -241,6 +248,18 @@ export class SymbolTable {
     } else if (now.length === 0 && before !== undefined && before.length > 0) {
       this.#logger.info({ node: label(symbol) }, 'node links resolve again');
     }
+  }
+
+  /** The probing port for one link, kept on the source symbol so a rebind to the same target keeps it (and `setLinks` stays a no-op). */
+  #probed(observer: LinkObserver, source: NodeSymbol, outName: string, target: NodeSymbol, inPort: InPort): InPort {
+    const key = `${outName}\u0000${target.id}\u0000${inPort.name}`;
+    const probes = (source.probes ??= new Map());
+    const known = probes.get(key);
+    if (known !== undefined && known.target === inPort) return known;
+    const end = (of: NodeSymbol, port: string) => ({ node: of.name ?? of.id, kind: of.spec.kind, port });
+    const port = new ProbedPort(inPort, observer.probe({ namespace: this.namespace, source: end(source, outName), target: end(target, inPort.name) }));
+    probes.set(key, port);
+    return port;
   }
 
   /** The fresh symbols a fresh symbol's links name (the order of activation within a batch). */

@@ -4,7 +4,7 @@ import type { Spec, StoredSpec } from '../../spec/index.ts';
 import { changeRetention } from '../change-retention.ts';
 import { prepareSpec } from '../prepare-spec.ts';
 import { leaseArguments } from '../lease/lease-arguments.ts';
-import type { ChangeStream, Lease, LeaseData, SpecFilter, SpecStore, WatchOptions } from '../spec-store.ts';
+import type { ChangeStream, Lease, LeaseData, SpecFilter, SpecStore, StoreHealth, WatchOptions } from '../spec-store.ts';
 import { writeSpecs, type WriteMode } from '../write-specs.ts';
 import { assertStorable } from './assert-storable.ts';
 import { storeError } from './pg-error.ts';
@@ -210,6 +210,13 @@ export class PostgresStore implements SpecStore, ValueStore {
   }
 
   /** Ends the streams, the LISTEN connection and the pool (idempotent; a write in flight finishes first). */
+  /** Ready while the feed's LISTEN connection is up (or not needed yet: no stream open). */
+  health(): StoreHealth {
+    const state = this.#listener.state;
+    if (state === 'listening' || state === 'idle') return { ok: true };
+    return { ok: false, reason: state === 'closed' ? 'store closed' : `change feed ${state === 'waiting' ? 'disconnected, reconnecting' : 'connecting'}` };
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       // Idle connections do not keep the process alive (allowExitOnIdle, an unread feed); this
