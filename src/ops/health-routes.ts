@@ -16,14 +16,14 @@ export interface Liveness {
 export function healthRoutes(registry: HealthRegistry, liveness: Liveness): OpsRoute[] {
   return [
     {
-      method: 'GET', path: '/healthz', role: 'read',
+      method: 'GET', path: '/healthz', role: 'read', public: true,
       handle: () => {
         const lag = performance.now() - liveness.lastBeat;
         const ok = lag <= liveness.maxLagMs;
         return answer([ok ? { name: 'event loop', ok } : { name: 'event loop', ok, reason: `heartbeat ${Math.round(lag)} ms late` }]);
       },
     },
-    { method: 'GET', path: '/readyz', role: 'read', handle: () => answer(registry.check()) },
+    { method: 'GET', path: '/readyz', role: 'read', public: true, handle: () => answer(registry.check()) },
   ];
 }
 

@@ -9,8 +9,8 @@ export class NamespaceStats {
   reloads = 0;
   /** Load attempts that failed (each retry counts). */
   failedLoads = 0;
-  /** Work refused or queued because the namespace could not take it (the control plane's backlog). */
-  backpressureEvents = 0;
+  /** Reads the runtime's count of work refused because its backlog was full (set by OpsPlane.watch). */
+  backpressure: (() => number) | undefined;
   /** The store's state as readiness sees it (set by OpsPlane.watch); undefined: not watched. */
   store: (() => HealthCheck) | undefined;
   /** The node states of the namespace's runtime, counted by state (set by OpsPlane.watch). */
@@ -18,6 +18,11 @@ export class NamespaceStats {
 
   constructor(namespace: string) {
     this.namespace = namespace;
+  }
+
+  /** Work refused because the namespace could not take it (a paused namespace's full backlog). */
+  get backpressureEvents(): number {
+    return this.backpressure?.() ?? 0;
   }
 
   /** Root processes running now. */

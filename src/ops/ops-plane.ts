@@ -71,13 +71,15 @@ export class OpsPlane {
 
   /**
    * Makes readiness cover a runtime (running, every spec active) and its store (connected, feed
-   * live), counts its node states, and publishes spec:applied. Returns the function that stops.
+   * live), counts its node states and backpressure events, and publishes spec:applied and
+   * namespace:paused/resumed. Returns the function that stops.
    */
   watch(runtime: Runtime, store: SpecStore): () => void {
     const namespace = runtime.namespace;
     const stats = this.metrics.namespace(namespace);
     const storeHealth = () => store.health?.() ?? { ok: true };
     stats.store = storeHealth;
+    stats.backpressure = () => runtime.processes.backpressureEvents;
     stats.nodeStates = () => {
       const counts: Record<string, number> = { active: 0, inactive: 0, failed: 0 };
       for (const node of runtime.status()) counts[node.state] = (counts[node.state] ?? 0) + 1;
@@ -90,6 +92,7 @@ export class OpsPlane {
         const waiting = runtime.status().filter((node) => node.state !== 'active').map((node) => `${node.name ?? node.id} ${node.state}`);
         return waiting.length === 0 ? { ok: true } : { ok: false, reason: waiting.join(', ') };
       }),
+      runtime.onPauseChange((paused) => this.events.publish({ type: paused ? 'namespace:paused' : 'namespace:resumed', namespace, backlog: runtime.processes.backlogSize })),
       runtime.specChanges.subscribe((changes) => {
         if (!this.events.accepts('spec:applied')) return;
         for (const change of changes) {
@@ -100,6 +103,7 @@ export class OpsPlane {
     return () => {
       for (const stop of leave) stop();
       stats.store = undefined;
+      stats.backpressure = undefined;
       stats.nodeStates = undefined;
     };
   }

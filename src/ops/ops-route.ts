@@ -32,6 +32,8 @@ export interface OpsRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly role: Role;
+  /** Served without credentials even when the plane requires them (the health probes, for kubelets and load balancers). */
+  readonly public?: boolean;
   handle(request: OpsRequest): OpsResponse | Promise<OpsResponse>;
 }
 

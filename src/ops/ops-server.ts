@@ -90,7 +90,7 @@ export class OpsServer {
       const found = this.#router.find(request.method as 'GET', url.pathname);
       const route = (found?.store as { route?: OpsRoute } | undefined)?.route;
       if (found === null || route === undefined) throw new WeftError('ERR_OPS_ROUTE_NOT_FOUND', { method: request.method ?? '?', path: url.pathname });
-      const refused = await this.#options.guard?.(request.headers, route.role);
+      const refused = route.public === true ? undefined : await this.#options.guard?.(request.headers, route.role);
       if (refused !== undefined) throw refused;
       const body = await readJson(request, this.#options.maxBodyBytes ?? 1024 * 1024);
       const opsRequest: OpsRequest = { method: request.method ?? 'GET', path: url.pathname, params: found.params as Record<string, string>, query: url.searchParams, headers: request.headers, body };

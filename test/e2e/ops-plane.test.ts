@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, runWeft, spawnWeft, tempDir } from '../harness/cli.ts';
+import { eventually, freePort, runWeft, spawnWeft, tempDir, weft } from '../harness/cli.ts';
 import { connectEvents, get } from '../src/ops/ops-harness.ts';
 
 /** Resident set size of a process, in bytes (Linux /proc). */
@@ -55,6 +55,16 @@ describe('weft start --ops', () => {
       return answer.status === 401 ? answer : undefined;
     }, 20_000, '/metrics to answer 401');
     expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'ERR_AUTH_REQUIRED' } });
+    // The health probes stay open, for kubelets and load balancers that carry no token.
+    expect((await get(`http://127.0.0.1:${ops}/healthz`)).status).toBe(200);
+    expect([200, 503]).toContain((await get(`http://127.0.0.1:${ops}/readyz`)).status);
+    // A read token of the store opens the rest.
+    const token = (await weft(['token', 'create', 'scraper', '--role', 'read'], { cwd: dir.path, env: { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}` } })).stdout.trim();
+    const scraped = await eventually(async () => {
+      const answer = await get(`http://127.0.0.1:${ops}/metrics`, { authorization: `Bearer ${token}` });
+      return answer.status === 200 ? answer : undefined;
+    }, 5000, '/metrics to answer a read token');
+    expect(scraped.text).toContain('weft_');
   }, 30_000);
 
   it('/readyz is 503 naming the engine while it waits for its store, then 200 once it serves', async () => {
