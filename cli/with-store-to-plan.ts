@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { MemoryStore, type SpecStore } from '../src/index.ts';
 import type { Config } from './config.ts';
 import { withStore } from './context.ts';
@@ -13,12 +13,40 @@ import type { CliIO } from './io.ts';
  */
 export async function withStoreToPlan<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>, doing = 'planning against'): Promise<T> {
   const match = /^sqlite:\/\/(.+)$/i.exec(config.store);
-  if (match === null || match[1] === ':memory:' || existsSync(resolve(io.cwd, match[1]!))) return withStore(io, config, work);
+  if (match === null || match[1] === ':memory:' || existsSync(resolve(io.cwd, match[1]!)) || !couldBeCreated(resolve(io.cwd, match[1]!))) return withStore(io, config, work);
   io.stderr.write(`note: the store ${config.store} does not exist yet; ${doing} an empty store (nothing is created)\n`);
   const empty = new MemoryStore();
   try {
     return await work(empty);
   } finally {
     await empty.close();
+  }
+}
+
+/**
+ * Whether a missing database file could be created where it is named: its nearest existing
+ * ancestor is a real, writable directory outside the kernel's pseudo file systems. Otherwise the
+ * real open runs, so the command fails with the store's coded error (ERR_STORE_UNAVAILABLE)
+ * rather than reading an empty store that could never exist there.
+ */
+function couldBeCreated(path: string): boolean {
+  let folder = dirname(path);
+  for (;;) {
+    let stat;
+    try {
+      stat = lstatSync(folder);
+    } catch {
+      const parent = dirname(folder);
+      if (parent === folder) return false;
+      folder = parent;
+      continue;
+    }
+    if (!stat.isDirectory() || /^\/(proc|sys)(\/|$)/.test(folder)) return false;
+    try {
+      accessSync(folder, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
