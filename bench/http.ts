@@ -102,7 +102,7 @@ try {
   console.log(`by server CPU per request: weft costs ${(1 / cpuRatio).toFixed(3)}× fastify (throughput at equal CPU ${cpuRatio.toFixed(3)}×)`);
   console.log(`weft / fastify = ${ratioFastify.toFixed(3)} (target ≥ 0.85)   weft / node:http = ${ratioNode.toFixed(3)}`);
   console.log(`weft-ops / weft = ${ratioOps.toFixed(3)} (target ≥ 0.95)   by server CPU per request ${ratioOpsByCpu.toFixed(3)}`);
-  if (ratioTraced !== undefined) console.log(`weft traced / weft = ${ratioTraced.toFixed(3)} (every request sampled; sink got ${sink.stats().requests} exports, ${(sink.stats().bytes / 1e6).toFixed(1)} MB)`);
+  if (ratioTraced !== undefined) console.log(`weft traced / weft = ${ratioTraced.toFixed(3)} (sampler ${process.env.OTEL_TRACES_SAMPLER ?? "parentbased_always_on: every request"}${process.env.OTEL_TRACES_SAMPLER_ARG === undefined ? "" : ` ${process.env.OTEL_TRACES_SAMPLER_ARG}`}; sink got ${sink.stats().requests} exports, ${(sink.stats().bytes / 1e6).toFixed(1)} MB)`);
   const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftOpsToWeft: ratioOps, weftOpsToWeftByCpu: ratioOpsByCpu, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest, weftTracedToWeft: ratioTraced }, otlpSink: sink.stats(), target: { weftToFastify: 0.85, weftOpsToWeft: 0.95 } });
   console.log(`wrote ${file}`);
 } finally {

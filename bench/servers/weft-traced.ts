@@ -1,5 +1,6 @@
 // The ping workflow of servers/weft.ts with tracing on: every request traced at the default
-// sampling (parentbased_always_on) and batched to the OTLP/HTTP sink at BENCH_OTLP_URL.
+// sampling (parentbased_always_on; OTEL_TRACES_SAMPLER/_ARG of the bench's environment choose
+// another) and batched to the OTLP/HTTP sink at BENCH_OTLP_URL.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { silentLogger, type Spec } from '../../src/index.ts';
@@ -7,7 +8,7 @@ import { startTracing } from '../../cli/tracing/start-tracing.ts';
 import { serveSpecs } from '../lib/serve-specs.ts';
 
 const port = Number(process.argv[2]);
-const tracing = await startTracing({ otel: process.env.BENCH_OTLP_URL, env: {}, namespace: 'default', logger: silentLogger });
+const tracing = await startTracing({ otel: process.env.BENCH_OTLP_URL, env: { OTEL_TRACES_SAMPLER: process.env.OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG: process.env.OTEL_TRACES_SAMPLER_ARG }, namespace: 'default', logger: silentLogger });
 if (tracing === undefined) throw new Error('BENCH_OTLP_URL is not set');
 const specs = (parse(readFileSync(new URL('../../examples/ping.yaml', import.meta.url), 'utf8')) as Spec[]).map((spec) =>
   spec.kind === 'listener' ? { ...spec, port, host: '127.0.0.1' } : spec,
