@@ -87,21 +87,42 @@ const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, 1: true, yes: 
  * < flags, then validates the result (ERR_CONFIG_INVALID names the bad key and its source).
  */
 export function loadConfig(io: CliIO, flags: Partial<Config>): Config {
-  const merged: Record<string, unknown> = { ...DEFAULTS, ...readConfigFile(io) };
+  return loadConfigWithSources(io, flags).config;
+}
+
+/** Where a setting's value came from: its default, the config file, an environment variable or a flag. */
+export type ConfigSource = 'default' | 'file' | `env ${string}` | 'flag' | `file namespaces.${string}`;
+
+/** `loadConfig`, also saying where each key's value came from (`weft config`). */
+export function loadConfigWithSources(io: CliIO, flags: Partial<Config>): { config: Config; sources: Record<string, ConfigSource> } {
+  const file = readConfigFile(io);
+  const merged: Record<string, unknown> = { ...DEFAULTS, ...file };
+  const sources: Record<string, ConfigSource> = {};
+  for (const key of Object.keys(merged)) sources[key] = Object.hasOwn(file, key) ? 'file' : 'default';
   for (const [variable, key] of Object.entries(ENV)) {
     const value = io.env[variable];
-    if (value !== undefined && value !== '') merged[key] = fromEnv(key, value);
+    if (value !== undefined && value !== '') {
+      merged[key] = fromEnv(key, value);
+      sources[key] = `env ${variable}`;
+    }
   }
-  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    merged[key] = value;
+    sources[key] = 'flag';
+  }
   // A namespace's own file settings beat the file's top level, never the environment or a flag.
   const own = (merged.namespaces as Record<string, { sandbox?: unknown }> | undefined)?.[String(merged.namespace)];
-  if (own?.sandbox !== undefined && io.env.WEFT_SANDBOX === undefined && flags.sandbox === undefined) merged.sandbox = own.sandbox;
+  if (own?.sandbox !== undefined && io.env.WEFT_SANDBOX === undefined && flags.sandbox === undefined) {
+    merged.sandbox = own.sandbox;
+    sources.sandbox = `file namespaces.${String(merged.namespace)}`;
+  }
   const errors = [...Value.Errors(ConfigSchema, merged)];
   if (errors.length > 0) {
     const reason = errors.map((error) => `${pointerToPath(error.path) || '(root)'}: ${explain(error.schema as { anyOf?: readonly { const?: unknown }[] }, error.value, error.message)}`).join('; ');
     throw new WeftError('ERR_CONFIG_INVALID', { reason });
   }
-  return merged as Config;
+  return { config: merged as Config, sources };
 }
 
 /** A validation message a person can act on: a union of literals lists its choices ("Expected union value" does not). */

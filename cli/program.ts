@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ApplyRefused } from './apply-refused.ts';
 import { applyCommand } from './commands/apply.ts';
 import { deleteCommand } from './commands/delete.ts';
+import { configCommand } from './commands/config.ts';
 import { explainCommand, kindsCommand } from './commands/kinds.ts';
 import { tokenCommand } from './commands/token.ts';
 import { valuesCommand } from './commands/values.ts';
@@ -19,7 +20,7 @@ import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;

@@ -142,3 +142,23 @@ describe('weft start says where it serves', () => {
     }
   }, 30_000);
 });
+
+describe('weft config', () => {
+  it('prints each key with its value and source (default < file < env < flag), with the store password and a JWT secret hidden', async () => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, 'weft.config.yaml'), 'logLevel: warn\ndrainTimeoutMs: 2000\nauth:\n  jwt:\n    secret: a-jwt-secret-that-must-never-be-printed-0123\n');
+    const run = await weft(['config', '-o', 'json', '--store', 'postgres://weft:hunter2@db.example/weft'], { cwd, env: { WEFT_DRAIN_TIMEOUT_MS: '500' } });
+    expect(run.code, run.stderr).toBe(0);
+    const entries = Object.fromEntries((JSON.parse(run.stdout) as { key: string; value: unknown; source: string }[]).map((entry) => [entry.key, entry]));
+    expect(entries.logLevel).toMatchObject({ value: 'warn', source: 'file' });
+    expect(entries.drainTimeoutMs).toMatchObject({ value: 500, source: 'env WEFT_DRAIN_TIMEOUT_MS' });
+    expect(entries.store).toMatchObject({ value: 'postgres://weft:***@db.example/weft', source: 'flag' });
+    expect(entries.namespace).toMatchObject({ value: 'default', source: 'default' });
+    expect(entries.ops).toMatchObject({ source: 'unset' });
+    expect(run.stdout).not.toContain('hunter2');
+    expect(run.stdout).not.toContain('never-be-printed');
+    const invalid = await weft(['config'], { cwd, env: { WEFT_LOG_LEVEL: 'loud' } });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('ERR_CONFIG_INVALID');
+  });
+});
