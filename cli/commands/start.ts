@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import {
-  Authenticator, controlRoutes, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
+  Authenticator, controlRoutes, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
   type Logger, type OpsGuard, type SpecStore,
 } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
@@ -11,6 +11,7 @@ import { collect, configFor, createLanguages, createScheme, storeOptions, type A
 import type { Config } from '../config.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs, type SourcedSpec } from '../read-specs.ts';
+import { watchConfigFile } from '../config-reloader.ts';
 import { retryWhileStoreDown } from '../retry-while-store-down.ts';
 import { seedSystemNamespace, SYSTEM_NAMESPACE } from '../seed-system-namespace.ts';
 import { shutdownSignal, SIGNAL_EXIT_CODES } from '../shutdown-signal.ts';
@@ -50,7 +51,8 @@ export function startCommand(io: CliIO): Command {
     // The flag beats WEFT_OTEL and the file (configFor layers the shared flags only).
     const otel = flags.otel ?? config.otel;
     const traced = tracesEndpoint(otel, io.env) !== undefined;
-    const logger = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, io.stdout) as unknown as Logger;
+    const root = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, io.stdout);
+    const logger = root as unknown as Logger;
     const sourced = await readSpecs(flags.filename ?? [], io);
     // The ops plane takes the admin API's credentials, checked once the store (its tokens) is open.
     const opsAuth: { guard?: OpsGuard } = {};
@@ -84,6 +86,14 @@ export function startCommand(io: CliIO): Command {
       running.push(runtime);
       starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
+      const stopWatching = watchConfigFile({
+        io, current: config, logger, load: () => configFor(io, flags),
+        apply: (next) => {
+          root.level = next.logLevel;
+          runtime.processes.backlogLimit = next.backlogLimit ?? DEFAULT_BACKLOG_LIMIT;
+        },
+      });
+      shutdown.signal.addEventListener('abort', stopWatching, { once: true });
       // Signal handlers do not keep Node alive: an engine with no open socket must still wait for specs.
       const keepAlive = setInterval(() => {}, 2 ** 30);
       const signal = await shutdown.received;
