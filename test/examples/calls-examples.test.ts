@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDefaultLanguages, Runtime, Scheme, SqliteStore } from '../../src/index.ts';
+import { createDefaultLanguages, Runtime, Scheme, SqliteStore, TokenRegistry } from '../../src/index.ts';
 import type { ScheduleNode } from '../../codecs/system/schedule/schedule-node.ts';
 import { coreKinds } from '../../schemes/core.ts';
 import { tempDir, weft } from '../harness/cli.ts';
@@ -177,6 +177,28 @@ describe('examples/spec-watch.yaml', () => {
         { id: 2, op: 'update', name: 'pong', kind: 'snippet', revision: 2 },
         { id: 3, op: 'delete', name: 'pong', kind: 'snippet', revision: 2 },
       ]);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe('examples/private-api.yaml', () => {
+  it('answers 401 without a token, shows the caller as self.auth, and lets only a write token POST', async () => {
+    const running = await runExample(exampleSpecs('private-api.yaml'));
+    try {
+      const registry = new TokenRegistry(running.store);
+      const reader = (await registry.create({ name: 'reader', role: 'read' })).token;
+      const writer = (await registry.create({ name: 'writer', role: 'write' })).token;
+      const call = (path: string, token?: string, body?: string) => fetch(`${running.url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST', body, headers: { 'content-type': 'text/plain', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }, signal: AbortSignal.timeout(5000),
+      });
+      expect((await call('/whoami')).status).toBe(401);
+      expect(await (await call('/whoami', reader)).json()).toEqual({ name: 'reader', role: 'read' });
+      const refused = await call('/echo', reader, 'hi');
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('ERR_AUTH_FORBIDDEN');
+      expect(await (await call('/echo', writer, 'hi')).json()).toEqual({ from: 'writer', body: 'hi' });
     } finally {
       await running.close();
     }
