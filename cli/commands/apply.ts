@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { applySpecs } from '../apply-specs.ts';
 import { collect, configFor, createScheme, outputOption, storeOptions, withStore, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import { withStoreToPlan } from '../with-store-to-plan.ts';
+import { withExistingStore } from '../with-existing-store.ts';
 import { planApply } from '../plan-apply.ts';
 import { renderSpecs } from '../print.ts';
 import { readSpecs } from '../read-specs.ts';
@@ -31,7 +31,7 @@ export function applyCommand(io: CliIO): Command {
     const sourced = await readSpecs(flags.filename, io);
     const options = { scheme: createScheme(), namespace: config.namespace, prune: flags.prune === true };
     if (flags.dryRun === true) {
-      const planned = await withStoreToPlan(io, config, (store) => planApply(sourced, { ...options, store }));
+      const planned = await withExistingStore(io, config, (store) => planApply(sourced, { ...options, store }));
       io.stdout.write(renderPlan(planned.plan, format, { dryRun: true, cwd: io.cwd }));
       return;
     }

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { collect, configFor, createScheme, outputOption, storeOptions, type StoreFlags } from '../context.ts';
 import { ExitStatus } from '../exit-status.ts';
 import type { CliIO } from '../io.ts';
-import { withStoreToPlan } from '../with-store-to-plan.ts';
+import { withExistingStore } from '../with-existing-store.ts';
 import { planApply, type PlannedApply } from '../plan-apply.ts';
 import { readSpecs } from '../read-specs.ts';
 import { renderPlan } from '../render-plan.ts';
@@ -27,7 +27,7 @@ export function diffCommand(io: CliIO): Command {
     try {
       const config = configFor(io, flags);
       const sourced = await readSpecs(flags.filename, io);
-      planned = await withStoreToPlan(io, config, (store) =>
+      planned = await withExistingStore(io, config, (store) =>
         planApply(sourced, { scheme: createScheme(), namespace: config.namespace, store, prune: flags.prune === true }));
     } catch (thrown) {
       throw new ExitStatus(2, thrown);

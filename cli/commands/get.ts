@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { WeftError } from '../../src/index.ts';
 import { configFor, outputOption, storeOptions, type StoreFlags } from '../context.ts';
-import { withStoreToPlan } from '../with-store-to-plan.ts';
+import { withExistingStore } from '../with-existing-store.ts';
 import type { CliIO } from '../io.ts';
 import { renderSpecs } from '../print.ts';
 
@@ -14,7 +14,7 @@ export function getCommand(io: CliIO): Command {
   return outputOption(storeOptions(command)).action(async (names: string[], flags: StoreFlags & { allNamespaces?: boolean }) => {
     const config = configFor(io, flags);
     const namespace = flags.allNamespaces ? undefined : config.namespace;
-    const specs = await withStoreToPlan(io, config, (store) => store.find({ namespace, name: names.length > 0 ? names : undefined }), 'reading');
+    const specs = await withExistingStore(io, config, (store) => store.find({ namespace, name: names.length > 0 ? names : undefined }), 'reading');
     const format = flags.output ?? 'table';
     // Named specs that are missing are reported as ERR_SPEC_NOT_FOUND below, not as an empty namespace.
     if (specs.length === 0 && format === 'table') {

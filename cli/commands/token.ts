@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { isValueStore, ROLES, TokenRegistry, WeftError, type Role, type SpecStore, type TokenInfo } from '../../src/index.ts';
 import { configFor, outputOption, storeOptions, withStore, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import { withStoreToPlan } from '../with-store-to-plan.ts';
+import { withExistingStore } from '../with-existing-store.ts';
 import { renderTable, type OutputFormat } from '../print.ts';
 
 /** The store's token registry; a driver without values is refused. */
@@ -61,7 +61,7 @@ export function tokenCommand(io: CliIO): Command {
   command.addCommand(
     outputOption(storeOptions(new Command('list').description('list the tokens (never their secrets)'))).action(async (flags: StoreFlags & { output?: OutputFormat }) => {
       const config = configFor(io, flags);
-      const tokens = await withStoreToPlan(io, config, (store) => registryOf(store).list(), 'reading');
+      const tokens = await withExistingStore(io, config, (store) => registryOf(store).list(), 'reading');
       const format = flags.output ?? 'table';
       if (tokens.length === 0 && format === 'table') io.stderr.write('No tokens; create one with weft token create NAME --role ROLE.\n');
       else io.stdout.write(render(tokens, format));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, stopWeft, tempDir, weft } from '../harness/cli.ts';
 
 const dirs: ReturnType<typeof tempDir>[] = [];
 afterEach(() => {
@@ -137,8 +137,7 @@ describe('weft start says where it serves', () => {
       const line = await eventually(async () => child.output().split('\n').find((text) => text.includes('"msg":"listening"')), 15_000, 'the listening line');
       expect(JSON.parse(line)).toMatchObject({ node: 'http', url: `http://127.0.0.1:${port}` });
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await stopWeft(child);
     }
   }, 30_000);
 });

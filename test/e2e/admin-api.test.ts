@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore, Runtime, silentLogger, specSyscalls, type SpecFilter, type SpecStore } from '../../src/index.ts';
 import { createLanguages, createScheme } from '../../cli/context.ts';
 import { seedSystemNamespace } from '../../cli/seed-system-namespace.ts';
-import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, stopWeft, tempDir, weft } from '../harness/cli.ts';
 
 type Engine = ReturnType<typeof spawnWeft>;
 type Json = Record<string, unknown> & { id: string; revision: number };
@@ -68,12 +68,7 @@ describe('the shipped admin API (weft start -n system), through real HTTP', () =
   }, 40_000);
 
   afterAll(async () => {
-    for (const child of [admin, engine]) {
-      if (child === undefined || child.exitCode !== null) continue;
-      child.kill('SIGTERM');
-      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    for (const child of [admin, engine]) await stopWeft(child);
     dir?.remove();
   });
 

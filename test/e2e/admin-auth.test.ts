@@ -3,17 +3,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, stopWeft, tempDir, weft } from '../harness/cli.ts';
 
 type Engine = ReturnType<typeof spawnWeft>;
 
 async function stop(children: readonly (Engine | undefined)[]): Promise<void> {
-  for (const child of children) {
-    if (child === undefined || child.exitCode !== null) continue;
-    child.kill('SIGTERM');
-    await Promise.race([new Promise((resolve) => child.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
+  for (const child of children) await stopWeft(child);
 }
 
 const codeOf = async (response: Response): Promise<string> => ((await response.json()) as { error: { code: string } }).error.code;

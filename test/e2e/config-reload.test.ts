@@ -1,17 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, stopWeft, tempDir, weft } from '../harness/cli.ts';
 
 describe('weft start reloads the live settings of weft.config.yaml', () => {
   let dir: ReturnType<typeof tempDir> | undefined;
   let engine: ReturnType<typeof spawnWeft> | undefined;
   afterEach(async () => {
-    if (engine !== undefined && engine.exitCode === null) {
-      engine.kill('SIGTERM');
-      await Promise.race([new Promise((resolve) => engine!.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (engine.exitCode === null) engine.kill('SIGKILL');
-    }
+    await stopWeft(engine);
     dir?.remove();
   });
 

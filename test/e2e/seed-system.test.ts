@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnWeft, tempDir, weft } from '../harness/cli.ts';
+import { eventually, freePort, spawnWeft, stopWeft, tempDir, weft } from '../harness/cli.ts';
 
 const SEED = readFileSync(new URL('../../examples/system.yaml', import.meta.url), 'utf8');
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -35,11 +35,7 @@ describe('examples/system.yaml (the seed\'s admin workflow, unchanged) on weft s
   }, 30_000);
 
   afterAll(async () => {
-    if (engine !== undefined && engine.exitCode === null) {
-      engine.kill('SIGTERM');
-      await Promise.race([new Promise((resolve) => engine.once('exit', resolve)), new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (engine.exitCode === null) engine.kill('SIGKILL');
-    }
+    await stopWeft(engine);
     dir?.remove();
   });
 

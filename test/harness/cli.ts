@@ -61,6 +61,15 @@ export function spawnWeft(args: readonly string[], options: { cwd: string; env?:
   return Object.assign(child, { output: () => output });
 }
 
+/** Stops a `weft` child: SIGTERM, then SIGKILL if it has not exited after `graceMs`; nothing when it is gone already. */
+export async function stopWeft(child: ChildProcess | undefined, graceMs = 5000): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
 /** Runs the real `weft` executable to completion. */
 export async function runWeft(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
   const child = spawnWeft(args, options);

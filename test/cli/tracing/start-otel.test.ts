@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnWeft, tempDir } from '../../harness/cli.ts';
+import { eventually, freePort, spawnWeft, stopWeft, tempDir } from '../../harness/cli.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../../harness/otlp-receiver.ts';
 
 const SERVER = 2;
@@ -20,14 +20,8 @@ describe('weft start --otel (two engines, real processes)', () => {
   let beta: ReturnType<typeof spawnWeft>;
   let alphaPort: number;
 
-  const stop = async (child: ReturnType<typeof spawnWeft> | undefined): Promise<void> => {
-    if (child === undefined || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(undefined); }, 10_000);
-      child.once('exit', () => { clearTimeout(timer); resolve(undefined); });
-    });
-  };
+  // SIGTERM flushes the spans; the exporter may take a while on a loaded machine.
+  const stop = (child: ReturnType<typeof spawnWeft> | undefined): Promise<void> => stopWeft(child, 10_000);
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();

@@ -11,9 +11,10 @@ import type { CliIO } from './io.ts';
  * new empty database behind); `work` gets an empty store instead, and stderr says so (`doing`
  * names what happens against it).
  */
-export async function withStoreToPlan<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>, doing = 'planning against'): Promise<T> {
+export async function withExistingStore<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>, doing = 'planning against'): Promise<T> {
   const match = /^sqlite:\/\/(.+)$/i.exec(config.store);
-  if (match === null || match[1] === ':memory:' || existsSync(resolve(io.cwd, match[1]!)) || !couldBeCreated(resolve(io.cwd, match[1]!))) return withStore(io, config, work);
+  const path = match === null || match[1] === ':memory:' ? undefined : resolve(io.cwd, match[1]!);
+  if (path === undefined || existsSync(path) || !couldBeCreated(path)) return withStore(io, config, work);
   io.stderr.write(`note: the store ${config.store} does not exist yet; ${doing} an empty store (nothing is created)\n`);
   const empty = new MemoryStore();
   try {
