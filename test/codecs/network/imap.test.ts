@@ -196,7 +196,8 @@ describe.skipIf(skip !== undefined)('imap (against Dovecot)', () => {
       expect(stored).toMatchObject({ mailbox: replies, uid: 1 });
       const lock = await client.getMailboxLock(replies);
       try {
-        const message = (await client.fetchOne(String(stored.uid), { source: true, flags: true, envelope: true }, { uid: true }))!;
+        const message = await client.fetchOne(String(stored.uid), { source: true, flags: true, envelope: true }, { uid: true });
+        if (message === false) throw new Error(`UID ${stored.uid} is not in ${replies}`);
         expect(message.envelope?.subject).toBe('Re: Order № 42');
         expect(message.envelope?.inReplyTo).toBe('<order-42@example.com>');
         expect(message.envelope?.messageId).toBe(stored.messageId);
@@ -241,6 +242,52 @@ describe.skipIf(skip !== undefined)('imap (against Dovecot)', () => {
       await proxy.close();
     }
   }, 40_000);
+
+  it('a paused namespace starts no message, even when IDLE reports new mail; resume processes what came meanwhile, once', async () => {
+    const mailbox = await newMailbox(client);
+    const work = mailRecorder();
+    const runtime = await startMailRuntime([
+      { kind: 'imap', name: 'inbox', ...server(dovecot), mailbox, mode: 'idle', interval: '200ms', links: { out: [{ name: 'work', port: 'in' }] } },
+      { kind: 'mail-record', name: 'work', key: 'work' },
+    ], new Map([['work', work]]));
+    try {
+      await waitFor(() => stateOf(runtime, 'inbox') === 'watching', 5000, 'watching');
+      expect(runtime.pause()).toBe(true);
+      await deliver(client, mailbox, 5, 'p');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(work.seen.size).toBe(0);
+      expect(await subjects(client, mailbox, { seen: false })).toHaveLength(5);
+      expect(runtime.resume()).toBe(true);
+      await waitFor(() => work.seen.size === 5, 5000, 'the five after resume');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([...work.seen.values()]).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await runtime.close();
+    }
+  }, 20_000);
+
+  it('close drains: a message running when the engine stops finishes and is flagged; none starts after', async () => {
+    const mailbox = await newMailbox(client);
+    const work = mailRecorder();
+    const runtime = await startMailRuntime([
+      { kind: 'imap', name: 'inbox', ...server(dovecot), mailbox, interval: '100ms', links: { out: [{ name: 'work', port: 'in' }] } },
+      { kind: 'mail-record', name: 'work', key: 'work', ms: 600 },
+    ], new Map([['work', work]]));
+    let closed = false;
+    try {
+      await deliver(client, mailbox, 3, 'd');
+      await waitFor(() => work.active === 1, 5000, 'the first mail running');
+      await runtime.close();
+      closed = true;
+      expect(work.seen.size).toBe(1);
+      expect(work.active).toBe(0);
+      const [first] = [...work.seen.keys()];
+      expect(await subjects(client, mailbox, { seen: true })).toEqual([first]);
+      expect(await subjects(client, mailbox, { seen: false })).toHaveLength(2);
+    } finally {
+      if (!closed) await runtime.close();
+    }
+  }, 20_000);
 
   it('a refused login is ERR_IMAP_AUTH_FAILED in the log; the engine keeps serving its other nodes', async () => {
     const lines: string[] = [];
