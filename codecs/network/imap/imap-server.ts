@@ -91,6 +91,8 @@ export function imapClient(server: ImapServer, options: ClientOptions): ImapFlow
     disableAutoIdle: !options.idle,
     // IDLE starts as soon as the connection has nothing to do, so a new mail is seen at once.
     autoIdleDelay: options.idle ? 50 : undefined,
+    // IDLE is renewed every 4 minutes: some servers end an IDLE session they have not heard from.
+    maxIdleTime: options.idle ? 240_000 : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
   };

@@ -57,6 +57,9 @@ interface InFlight {
   span?: Span;
 }
 
+/** The longest a connection stays silent between passes (imapflow drops a socket silent for 5 min). */
+const KEEPALIVE_MS = 60_000;
+
 /** Reconnection backoff: doubling from 200 ms to 30 s, with jitter. */
 function reconnectDelay(failures: number): number {
   return Math.round(Math.min(30_000, 200 * 2 ** Math.min(failures - 1, 20)) * (0.5 + Math.random() * 0.5));
@@ -218,8 +221,15 @@ export class ImapSourceNode extends SourceNode {
         }
         this.#poked = false;
         await this.#pass(client, signal);
-        if (this.#poked) continue;
-        await this.#sleep(this.#options.intervalMs);
+        const nextPass = Date.now() + this.#options.intervalMs;
+        // Between passes a NOOP at least every KEEPALIVE_MS keeps the session from timing out
+        // (IDLE keeps itself alive; a long poll interval would not).
+        while (!this.#poked && !signal.aborted && client.usable) {
+          const wait = nextPass - Date.now();
+          if (wait <= 0) break;
+          await this.#sleep(Math.min(wait, KEEPALIVE_MS));
+          if (!this.#poked && Date.now() < nextPass && client.usable && !client.idling) await client.noop();
+        }
       }
     } finally {
       offPause();
@@ -283,7 +293,8 @@ export class ImapSourceNode extends SourceNode {
     };
     const settling = run()
       .catch((thrown: unknown) => new Packet(toWeftError(thrown)))
-      .then((reply) => this.#settle(entry, reply));
+      .then((reply) => this.#settle(entry, reply))
+      .catch((thrown: unknown) => this.#logger.error({ err: toWeftError(thrown), uid }, 'cannot settle a message'));
     this.#settling.add(settling);
     void settling.finally(() => this.#settling.delete(settling));
   }
