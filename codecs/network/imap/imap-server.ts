@@ -7,7 +7,8 @@ export const serverFields = {
   url: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'The server as imap://HOST[:PORT] (plain, default port 143) or imaps://HOST[:PORT] (TLS, default 993); give url or host.' })),
   host: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The server host name or address; give url or host.' })),
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'The server port (default 993 with secure, else 143).' })),
-  secure: Type.Optional(Type.Boolean({ description: 'TLS from the first byte (default: true for imaps:// or port 993). A plain connection is upgraded with STARTTLS when the server offers it.' })),
+  secure: Type.Optional(Type.Boolean({ description: 'TLS from the first byte (default: true for imaps:// or port 993).' })),
+  starttls: Type.Optional(Type.Boolean({ description: 'On a plain connection: true requires the STARTTLS upgrade (no login in clear text), false never upgrades; default: upgrade when the server offers it.' })),
   auth: Type.Object({
     user: Type.String({ minLength: 1, maxLength: 500, description: 'The login name; may be a {{ values.NAME }} or {{ env.NAME }} template.' }),
     pass: Type.String({ maxLength: 2000, description: 'The password; keep it in a secret value ({{ values.NAME }}) or {{ env.NAME }}.' }),
@@ -20,6 +21,7 @@ export interface ServerSpec {
   readonly host?: string;
   readonly port?: number;
   readonly secure?: boolean;
+  readonly starttls?: boolean;
   readonly auth: { readonly user: string; readonly pass: string };
 }
 
@@ -28,6 +30,8 @@ export interface ImapServer {
   readonly host: string;
   readonly port: number;
   readonly secure: boolean;
+  /** true: STARTTLS required; false: never; undefined: when offered. */
+  readonly starttls?: boolean;
   readonly user: string;
   readonly pass: string;
   /** `imap[s]://user@host:port`: for logs and errors (never the password). */
@@ -39,6 +43,7 @@ export function serverProblems(spec: ServerSpec): Problem[] {
   const problem = (path: string, message: string): Problem => ({ path, code: 'ERR_SPEC_INVALID', message });
   if (spec.url === undefined && spec.host === undefined) return [problem('url', 'give url or host')];
   if (spec.url !== undefined && spec.host !== undefined) return [problem('host', 'give either url or host, not both')];
+  if (spec.starttls !== undefined && (spec.secure === true || spec.url?.startsWith('imaps:') === true)) return [problem('starttls', 'applies to a plain (not secure) connection only')];
   if (spec.url === undefined) return [];
   // A template is resolved before compile; at apply time it is checked once resolved.
   if (spec.url.includes('{{')) return [];
@@ -71,7 +76,7 @@ export function imapServer(spec: ServerSpec): ImapServer {
     secure = spec.secure ?? port === 993;
   }
   const { user, pass } = spec.auth;
-  return { host, port, secure, user, pass, label: `${secure ? 'imaps' : 'imap'}://${encodeURIComponent(user)}@${host.includes(':') ? `[${host}]` : host}:${port}` };
+  return { host, port, secure, ...(spec.starttls === undefined ? {} : { starttls: spec.starttls }), user, pass, label: `${secure ? 'imaps' : 'imap'}://${encodeURIComponent(user)}@${host.includes(':') ? `[${host}]` : host}:${port}` };
 }
 
 /** Options of one client connection. */
@@ -86,6 +91,7 @@ export function imapClient(server: ImapServer, options: ClientOptions): ImapFlow
     host: server.host,
     port: server.port,
     secure: server.secure,
+    doSTARTTLS: server.starttls,
     auth: { user: server.user, pass: server.pass },
     logger: false,
     disableAutoIdle: !options.idle,

@@ -23,6 +23,8 @@ describe('imap (spec)', () => {
     expect(paths({ url: 'imap://mail.example.com/INBOX' })).toEqual(['url']);
     expect(paths({ url: 'imaps://{{ values.host }}' })).toEqual([]);
     expect(paths({ auth: { user: 'u' } })).toEqual(['auth.pass']);
+    expect(paths({ starttls: true })).toEqual([]);
+    expect(paths({ url: 'imaps://mail.example.com', starttls: true })).toEqual(['starttls']);
     expect(paths({ mode: 'push' })).toEqual(['mode']);
     expect(paths({ interval: '10ms' })).toEqual(['interval']);
     expect(paths({ retryDelay: 'soon' })).toEqual(['retryDelay']);
@@ -286,6 +288,19 @@ describe.skipIf(skip !== undefined)('imap (against Dovecot)', () => {
       expect(await subjects(client, mailbox, { seen: false })).toHaveLength(2);
     } finally {
       if (!closed) await runtime.close();
+    }
+  }, 20_000);
+
+  it('starttls: true refuses a server that does not offer STARTTLS (ERR_IMAP_UNAVAILABLE), so no login goes out in clear text', async () => {
+    const lines: string[] = [];
+    const runtime = await startMailRuntime([
+      { kind: 'imap', name: 'inbox', ...server(dovecot), starttls: true },
+    ], new Map(), collectingLogger(lines));
+    try {
+      await waitFor(() => lines.some((line) => line.startsWith('warn ERR_IMAP_UNAVAILABLE')), 5000, 'the refusal', () => lines);
+      expect(stateOf(runtime, 'inbox')).toBe('reconnecting');
+    } finally {
+      await runtime.close();
     }
   }, 20_000);
 
