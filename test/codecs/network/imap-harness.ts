@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { ImapFlow } from 'imapflow';
 import {
-  createDefaultLanguages, defineKind, MemoryStore, OneToOneNode, Packet, Runtime, Scheme, WeftError,
+  createDefaultLanguages, defineKind, HealthRegistry, MemoryStore, OneToOneNode, Packet, Runtime, Scheme, WeftError,
   type Logger, type Spec,
 } from '../../../src/index.ts';
 import { coreKinds } from '../../../schemes/core.ts';
@@ -48,11 +48,11 @@ function mailRecordKind(recorders: ReadonlyMap<string, MailRecorder>) {
 }
 
 /** A runtime on a memory store with the core kinds and `mail-record`. */
-export async function startMailRuntime(specs: readonly Spec[], recorders: Map<string, MailRecorder>, logger?: Logger): Promise<Runtime> {
+export async function startMailRuntime(specs: readonly Spec[], recorders: Map<string, MailRecorder>, logger?: Logger, health?: HealthRegistry): Promise<Runtime> {
   const store = new MemoryStore();
   const scheme = new Scheme({ kinds: [...coreKinds, mailRecordKind(recorders)] });
   if (specs.length > 0) await store.insert(specs.map((spec) => ({ namespace: 'default', ...spec })));
-  const runtime = new Runtime({ store, scheme, languages: createDefaultLanguages(), logger, drainTimeoutMs: 5000 });
+  const runtime = new Runtime({ store, scheme, languages: createDefaultLanguages(), logger, health, drainTimeoutMs: 5000 });
   await runtime.start();
   return runtime;
 }

@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Scheme } from '../../../src/index.ts';
+import { HealthRegistry, Scheme } from '../../../src/index.ts';
 import { coreKinds } from '../../../schemes/core.ts';
 import type { ImapSourceNode } from '../../../codecs/network/imap/imap-source-node.ts';
 import { dovecotSkip, mail, startDovecot, type Dovecot } from '../../fixtures/dovecot.ts';
@@ -214,19 +214,23 @@ describe.skipIf(skip !== undefined)('imap (against Dovecot)', () => {
     }
   }, 20_000);
 
-  it('reconnects with backoff when the server goes away (a coded log line) and processes mail again once it is back', async () => {
+  it('reconnects with backoff when the server goes away (one coded log line, not ready meanwhile) and processes mail again once it is back', async () => {
     const mailbox = await newMailbox(client);
     const work = mailRecorder();
     const lines: string[] = [];
     const proxy = await startTcpProxy({ host: dovecot.host, port: dovecot.port });
+    const health = new HealthRegistry();
+    const ready = (): unknown => health.check().find((report) => report.name === 'imap default/inbox');
     const runtime = await startMailRuntime([
       { kind: 'imap', name: 'inbox', url: `imap://127.0.0.1:${proxy.port}`, auth: { user: dovecot.user, pass: dovecot.pass }, mailbox, mode: 'idle', interval: '1s', links: { out: [{ name: 'work', port: 'in' }] } },
       { kind: 'mail-record', name: 'work', key: 'work' },
-    ], new Map([['work', work]]), collectingLogger(lines));
+    ], new Map([['work', work]]), collectingLogger(lines), health);
     try {
       await waitFor(() => stateOf(runtime, 'inbox') === 'watching', 5000, 'watching');
+      expect(ready()).toMatchObject({ ok: true });
       await proxy.cut();
       await waitFor(() => stateOf(runtime, 'inbox') === 'reconnecting', 5000, 'reconnecting');
+      expect(ready()).toMatchObject({ ok: false, reason: 'imap reconnecting' });
       await client.append(mailbox, mail({ subject: 'during', text: 'x' }));
       await new Promise((resolve) => setTimeout(resolve, 1500));
       // One line for the outage, not one per attempt.
@@ -235,6 +239,7 @@ describe.skipIf(skip !== undefined)('imap (against Dovecot)', () => {
       await proxy.restore();
       await waitFor(() => stateOf(runtime, 'inbox') === 'watching', 15_000, 'watching again');
       expect(lines.some((line) => line.includes('reachable again'))).toBe(true);
+      expect(ready()).toMatchObject({ ok: true });
       await waitFor(() => work.seen.has('during'), 5000, 'the mail delivered during the outage');
       await client.append(mailbox, mail({ subject: 'after', text: 'x' }));
       await waitFor(() => work.seen.has('after'), 5000, 'the mail after the outage');
