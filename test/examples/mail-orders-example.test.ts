@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { createDefaultLanguages, MemoryStore, Runtime, Scheme, type Spec } from '../../src/index.ts';
 import { coreKinds } from '../../schemes/core.ts';
 import type { ImapSourceNode } from '../../codecs/network/imap/imap-source-node.ts';
-import { dovecotSkip, mail, startDovecot, type Dovecot } from '../fixtures/dovecot.ts';
+import { dovecotOrSkip, mail, type Dovecot } from '../fixtures/dovecot.ts';
 import { waitFor } from '../codecs/network/imap-harness.ts';
 
 const file = (name: string): string => readFileSync(new URL(`../../examples/mail-orders/${name}`, import.meta.url), 'utf8');
@@ -42,16 +42,15 @@ describe('examples/mail-orders', () => {
   });
 });
 
-const skip = dovecotSkip();
-if (skip !== undefined) console.warn(skip);
+const dovecotStarted = await dovecotOrSkip();
 
-describe.skipIf(skip !== undefined)('examples/mail-orders against Dovecot', () => {
+describe.skipIf(typeof dovecotStarted === 'string')('examples/mail-orders against Dovecot', () => {
   let dovecot: Dovecot;
   let client: ImapFlow;
   const env = ['MAIL_IMAP_URL', 'MAIL_USER', 'MAIL_PASS'] as const;
 
   beforeAll(async () => {
-    dovecot = await startDovecot();
+    dovecot = dovecotStarted as Dovecot;
     client = await dovecot.client();
     Object.assign(process.env, { MAIL_IMAP_URL: dovecot.url, MAIL_USER: dovecot.user, MAIL_PASS: dovecot.pass });
   }, 20_000);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthRegistry, Scheme } from '../../../src/index.ts';
 import { coreKinds } from '../../../schemes/core.ts';
 import type { ImapSourceNode } from '../../../codecs/network/imap/imap-source-node.ts';
-import { dovecotSkip, mail, startDovecot, type Dovecot } from '../../fixtures/dovecot.ts';
+import { dovecotOrSkip, mail, type Dovecot } from '../../fixtures/dovecot.ts';
 import { startTcpProxy } from '../../fixtures/tcp-proxy.ts';
 import {
   collectingLogger, deliver, mailRecorder, newMailbox, server, startMailRuntime, stateOf, subjects, waitFor,
@@ -40,15 +40,14 @@ describe('imap (spec)', () => {
   });
 });
 
-const skip = dovecotSkip();
-if (skip !== undefined) console.warn(skip);
+const dovecotStarted = await dovecotOrSkip();
 
-describe.skipIf(skip !== undefined)('imap (against Dovecot)', () => {
+describe.skipIf(typeof dovecotStarted === 'string')('imap (against Dovecot)', () => {
   let dovecot: Dovecot;
   let client: ImapFlow;
 
   beforeAll(async () => {
-    dovecot = await startDovecot();
+    dovecot = dovecotStarted as Dovecot;
     client = await dovecot.client();
   }, 20_000);
 
