@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { ImapFlow } from 'imapflow';
 import {
-  createDefaultLanguages, defineKind, HealthRegistry, MemoryStore, OneToOneNode, Packet, Runtime, Scheme, WeftError,
-  type Logger, type Spec,
+  createDefaultLanguages, defineKind, MemoryStore, OneToOneNode, Packet, Runtime, Scheme, WeftError,
+  type HealthRegistry, type Logger, type Spec,
 } from '../../../src/index.ts';
 import { coreKinds } from '../../../schemes/core.ts';
 import { mail, type Dovecot } from '../../fixtures/dovecot.ts';
