@@ -36,7 +36,7 @@ const kernelZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.weft/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.weft/**', 'ui/assets/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { import: importPlugin },

@@ -1,9 +1,8 @@
-import { stringify } from 'yaml';
 import { WeftError } from '../errors/index.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { analyzeTopology } from '../topology/index.ts';
 import { lineDiff } from './console/line-diff.ts';
-import { namespaceSpecs, type ConsoleSpec } from './console/namespace-specs.ts';
+import { namespaceSpecs, specYaml, type ConsoleSpec } from './console/namespace-specs.ts';
 import { namespaceSummary } from './console/namespace-summary.ts';
 import { runtimeScope, runtimesOf, type RuntimeSource } from './control/runtime-scope.ts';
 import { LATENCY_BUCKETS_MS } from './node-stats.ts';
@@ -21,7 +20,7 @@ export interface ConsoleRoutesOptions {
 /**
  * The read-only routes the web console (`/ui`) uses, role read, beside the control routes:
  * - `GET /v1/namespaces`: every namespace this engine runs, with `NamespaceSummary`;
- * - `GET /v1/namespaces/:namespace/specs`: its specs (`ConsoleSpec`: YAML, node state, errors);
+ * - `GET /v1/namespaces/:namespace/specs`: its specs (`ConsoleSpec` and `yaml`: node state, errors);
  * - `GET /v1/namespaces/:namespace/graph`: its topology (`analyzeTopology` with the kinds' ports);
  * - `GET /v1/nodes/:namespace/:name/metrics`: a node's counters, latency buckets and last errors;
  * - `GET /v1/nodes/:namespace/:name/revisions`: the revisions this engine has seen (RevisionHistory);
@@ -46,7 +45,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): OpsRoute[] {
     },
     {
       method: 'GET', path: '/v1/namespaces/:namespace/specs', role: 'read',
-      handle: scoped((runtime) => ({ status: 200, body: { namespace: runtime.namespace, specs: namespaceSpecs(runtime) } })),
+      handle: scoped((runtime) => ({ status: 200, body: { namespace: runtime.namespace, specs: namespaceSpecs(runtime).map((entry) => ({ ...entry, yaml: specYaml(entry.spec) })) } })),
     },
     {
       method: 'GET', path: '/v1/namespaces/:namespace/graph', role: 'read',
@@ -68,7 +67,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): OpsRoute[] {
       method: 'GET', path: '/v1/nodes/:namespace/:name/revisions', role: 'read',
       handle: scoped((runtime, request) => {
         const { node, revisions } = history(runtime, request);
-        return { status: 200, body: { namespace: runtime.namespace, node, revisions: revisions.map((entry) => ({ ...entry, yaml: stringify(entry.spec) })) } };
+        return { status: 200, body: { namespace: runtime.namespace, node, revisions: revisions.map((entry) => ({ ...entry, yaml: specYaml(entry.spec) })) } };
       }),
     },
     {
@@ -88,7 +87,7 @@ export function consoleRoutes(options: ConsoleRoutesOptions): OpsRoute[] {
         const to = pick('to', revisions.at(-1))!;
         const previous = revisions[revisions.indexOf(to) - 1];
         const from = pick('from', previous);
-        const text = (entry: SpecRevision | undefined) => (entry === undefined || entry.op === 'delete' ? '' : stringify(entry.spec));
+        const text = (entry: SpecRevision | undefined) => (entry === undefined || entry.op === 'delete' ? '' : specYaml(entry.spec));
         return { status: 200, body: { namespace: runtime.namespace, node, from: from?.revision ?? null, to: to.revision, lines: lineDiff(text(from), text(to)) } };
       }),
     },

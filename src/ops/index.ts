@@ -1,7 +1,7 @@
 export { controlRoutes } from './control-routes.ts';
 export { consoleRoutes, type ConsoleRoutesOptions } from './console-routes.ts';
 export { uiRoutes, type UiRoutesOptions } from './ui-routes.ts';
-export { namespaceSpecs, type ConsoleSpec } from './console/namespace-specs.ts';
+export { namespaceSpecs, specYaml, type ConsoleSpec } from './console/namespace-specs.ts';
 export type { NamespaceSummary } from './console/namespace-summary.ts';
 export { lineDiff, type DiffLine } from './console/line-diff.ts';
 export { RevisionHistory, type RevisionHistoryOptions, type SpecRevision } from './revision-history.ts';

@@ -4,7 +4,7 @@ import type { StoredSpec } from '../../spec/index.ts';
 import type { SymbolState } from '../../symbol/index.ts';
 import { errorJson } from '../control/json-payload.ts';
 
-/** One spec of a running namespace as the console shows it: the stored spec (templates unresolved), its YAML and its node's state. */
+/** One spec of a running namespace as the console shows it: the stored spec (templates unresolved) and its node's state. */
 export interface ConsoleSpec {
   readonly id: string;
   readonly name?: string;
@@ -17,8 +17,17 @@ export interface ConsoleSpec {
   readonly error?: { code: string; category: string; message: string };
   /** A newer revision that failed to load while this one keeps running. */
   readonly pendingError?: { code: string; category: string; message: string; revision: number };
-  readonly yaml: string;
   readonly spec: StoredSpec;
+}
+
+/** The YAML text of stored specs, made once per spec object (a symbol keeps its spec until it reloads). */
+const yamlTexts = new WeakMap<StoredSpec, string>();
+
+/** A stored spec as YAML (cached per spec object). */
+export function specYaml(spec: StoredSpec): string {
+  let text = yamlTexts.get(spec);
+  if (text === undefined) yamlTexts.set(spec, (text = stringify(spec)));
+  return text;
 }
 
 /**
@@ -37,13 +46,12 @@ export function namespaceSpecs(runtime: Runtime): ConsoleSpec[] {
       problems: symbol.problems,
       ...(symbol.error === undefined ? {} : { error: errorJson(symbol.error) }),
       ...(pending === undefined ? {} : { pendingError: { ...errorJson(pending.error), revision: pending.spec.revision } }),
-      yaml: stringify(spec),
       spec,
     });
   }
   for (const [id, failure] of failures) {
     if (runtime.table.get(id) !== undefined) continue;
-    entries.push({ ...identity(failure.spec), state: 'failed', problems: [], error: errorJson(failure.error), yaml: stringify(failure.spec), spec: failure.spec });
+    entries.push({ ...identity(failure.spec), state: 'failed', problems: [], error: errorJson(failure.error), spec: failure.spec });
   }
   return entries;
 }
