@@ -20,7 +20,7 @@ export interface ConsoleRoutesOptions {
 /**
  * The read-only routes the web console (`/ui`) uses, role read, beside the control routes:
  * - `GET /v1/namespaces`: every namespace this engine runs, with `NamespaceSummary`;
- * - `GET /v1/namespaces/:namespace/specs`: its specs (`ConsoleSpec` and `yaml`: node state, errors);
+ * - `GET /v1/namespaces/:namespace/specs[?yaml=true]`: its specs (`ConsoleSpec`: node state, errors; and `yaml`);
  * - `GET /v1/namespaces/:namespace/graph`: its topology (`analyzeTopology` with the kinds' ports);
  * - `GET /v1/nodes/:namespace/:name/metrics`: a node's counters, latency buckets and last errors;
  * - `GET /v1/nodes/:namespace/:name/revisions`: the revisions this engine has seen (RevisionHistory);
@@ -45,7 +45,11 @@ export function consoleRoutes(options: ConsoleRoutesOptions): OpsRoute[] {
     },
     {
       method: 'GET', path: '/v1/namespaces/:namespace/specs', role: 'read',
-      handle: scoped((runtime) => ({ status: 200, body: { namespace: runtime.namespace, specs: namespaceSpecs(runtime).map((entry) => ({ ...entry, yaml: specYaml(entry.spec) })) } })),
+      handle: scoped((runtime, request) => {
+        const specs = namespaceSpecs(runtime);
+        // YAML on request only: the graph needs states, not 200 YAML texts.
+        return { status: 200, body: { namespace: runtime.namespace, specs: request.query.get('yaml') === 'true' ? specs.map((entry) => ({ ...entry, yaml: specYaml(entry.spec) })) : specs } };
+      }),
     },
     {
       method: 'GET', path: '/v1/namespaces/:namespace/graph', role: 'read',

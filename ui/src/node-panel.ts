@@ -18,6 +18,9 @@ export class NodePanel {
   readonly #errors = el('div', { class: 'errors' });
   readonly #revisions = el('div', { class: 'revisions' });
   readonly #spec = el('div', { class: 'spec' });
+  readonly #yaml = el('div', { class: 'yaml-box' });
+  #revision: number | undefined;
+  #history: Revision[] = [];
   readonly #packets: number[] = [];
   readonly #latency: number[] = [];
   #last: NodeMetrics | undefined;
@@ -62,8 +65,16 @@ export class NodePanel {
     this.#spec.replaceChildren(
       el('p', {}, el('span', { class: `badge ${entry.state}` }, entry.state), ` ${entry.kind} · revision ${entry.revision}`),
       problems.length > 0 ? el('ul', { class: 'problems' }, ...problems) : '',
-      highlightYaml(entry.yaml),
+      this.#yaml,
     );
+    this.#revision = entry.revision;
+    this.#showYaml();
+  }
+
+  /** The running revision's YAML, from the revision history (loaded with it). */
+  #showYaml(): void {
+    const current = this.#history.findLast((entry) => entry.revision === this.#revision && entry.op !== 'delete');
+    this.#yaml.replaceChildren(current === undefined ? el('p', { class: 'muted' }, 'loading…') : highlightYaml(current.yaml));
   }
 
   /** Reloads the revision list (after a spec change). */
@@ -75,6 +86,8 @@ export class NodePanel {
       this.#revisions.replaceChildren(el('p', { class: 'muted' }, (thrown as Error).message));
       return;
     }
+    this.#history = answer.revisions;
+    this.#showYaml();
     const list = el('ol', { class: 'revision-list' }, ...answer.revisions.map((entry) => el('li', {}, `${entry.revision} · ${entry.op} · ${new Date(entry.at).toLocaleTimeString()}`)));
     const diff = el('div', { class: 'diff' });
     const revs = answer.revisions.map((entry) => entry.revision);

@@ -28,7 +28,7 @@ export interface ConsoleSpec {
   problems: string[];
   error?: CodedError;
   pendingError?: CodedError & { revision: number };
-  yaml: string;
+  yaml?: string;
 }
 
 export interface End {

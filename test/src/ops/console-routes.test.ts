@@ -55,9 +55,10 @@ describe('the console routes of the ops plane', () => {
 
   it('serves the specs with YAML and state, and the graph as the topology of the kinds\' ports', async () => {
     const { ops } = await start();
-    const specs = (await json(`${ops}/v1/namespaces/default/specs`)).body.specs as { name: string; state: string; yaml: string; revision: number }[];
+    const specs = (await json(`${ops}/v1/namespaces/default/specs?yaml=true`)).body.specs as { name: string; state: string; yaml: string; revision: number }[];
     expect(specs.map((entry) => `${entry.name} ${entry.state} ${entry.revision}`)).toEqual(['listener active 1', 'router active 1', 'pong active 1', 'fail active 1']);
     expect(specs[2]!.yaml).toContain('code: pong\n');
+    expect(((await json(`${ops}/v1/namespaces/default/specs`)).body.specs as { yaml?: string }[])[0]!.yaml).toBeUndefined();
     const graph = (await json(`${ops}/v1/namespaces/default/graph`)).body;
     expect(graph).toMatchObject({ namespace: 'default', inputs: ['listener'], outputs: ['pong', 'fail'], acyclic: true, unreachable: [], unresolved: [] });
     expect(graph.edges).toHaveLength(3);
