@@ -39,7 +39,7 @@ export class GraphView {
     const state = new Map(specs.map((entry) => [entry.name ?? entry.id, entry]));
     const graph = new dagre.graphlib.Graph({ multigraph: true });
     // longest-path ranking: several times faster than network simplex on hundreds of nodes, and workflows read well with it.
-    graph.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 70, marginx: 20, marginy: 20, ranker: 'longest-path' });
+    graph.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 120, marginx: 20, marginy: 20, ranker: 'longest-path' });
     graph.setDefaultEdgeLabel(() => ({}));
     for (const node of topology.nodes) graph.setNode(node.key, { width: Math.max(110, label(node).length * CHAR_WIDTH + 56), height: NODE_HEIGHT });
     const missing = topology.unresolved.map((link, index) => ({ key: `\u0000missing${index}`, link }));
