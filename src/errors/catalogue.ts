@@ -572,6 +572,16 @@ export const catalogue = {
     message: 'inject request is invalid: {reason}',
     hint: 'Send a JSON body {port, value}: port names an in-port of the node (default in), value is the payload.',
   },
+  ERR_REVISION_NOT_KEPT: {
+    category: 'not found',
+    message: 'revision {revision} of {node} is not kept by this engine (it keeps {kept})',
+    hint: 'The ops console keeps only the revisions this engine has seen since it started, and a bounded number of them (docs/ui.md); ask for one it lists under /revisions.',
+  },
+  ERR_OPS_QUERY_INVALID: {
+    category: 'invalid argument',
+    message: 'query parameter {name} is invalid: {reason}',
+    hint: 'See docs/ui.md for the console routes and their parameters.',
+  },
   ERR_OPS_UNREACHABLE: {
     category: 'unavailable',
     message: 'cannot reach the ops plane at {address}: {reason}',
