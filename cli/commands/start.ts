@@ -135,7 +135,7 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     namespace: config.namespace,
     store,
     scheme,
-    languages: createLanguages(config.sandbox),
+    languages: createLanguages(config.sandbox, ops?.plane.health),
     logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
