@@ -85,7 +85,7 @@ describe('weft start --ops', () => {
       const answer = await get(`${opsUrl}/readyz`);
       return answer.status === 200 ? (JSON.parse(answer.text) as { checks: { name: string }[] }) : undefined;
     }, 30_000, '/readyz to answer 200');
-    expect(ready.checks.map((check) => check.name)).toEqual(['listener default/listener', 'specs default', 'store default']);
+    expect(ready.checks.map((check) => check.name)).toEqual(['listener default/listener', 'sandbox', 'specs default', 'store default']);
     // The control routes are served beside metrics and health.
     expect((await get(`${opsUrl}/v1/namespaces/default/status`)).status).toBe(200);
   }, 60_000);
