@@ -28,10 +28,16 @@ import { definition as cache } from '../codecs/control/cache.ts';
 import { definition as signal } from '../codecs/system/signal.ts';
 import { definition as consumer } from '../codecs/queue/consumer.ts';
 import { definition as publisher } from '../codecs/queue/publisher.ts';
+import { definition as file } from '../codecs/io/file.ts';
+import { definition as fileSink } from '../codecs/io/file-sink.ts';
+import { definition as accumulator } from '../codecs/control/accumulator.ts';
+import { definition as unbatch } from '../codecs/control/unbatch.ts';
+import { definition as aggregate } from '../codecs/control/aggregate.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
   ifKind, switchKind, consumer, publisher, schedule, session, cache, signal, upgrader, gateway, send, websocket,
+  file, fileSink, accumulator, unbatch, aggregate,
 ] as const satisfies readonly KindDefinition[];
