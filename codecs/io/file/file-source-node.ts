@@ -95,7 +95,8 @@ export class FileSourceNode extends SourceNode {
   /** Starts reading in the background (idempotent). */
   activate(): void {
     if (this.#state === 'closed') throw new WeftError('ERR_NODE_CLOSED', { node: `file ${this.name}` });
-    if (this.#loop !== undefined) return;
+    // A file read to its end is not read again by this node (a new node, from applying the spec again, is).
+    if (this.#loop !== undefined || this.#state === 'done') return;
     const { context } = this.#options;
     this.#unregister ??= context.health?.register(`file ${context.namespace}/${this.name}`, () =>
       this.#state === 'failed' ? { ok: false, reason: `cannot read ${this.#options.path}` } : { ok: true });
@@ -131,6 +132,7 @@ export class FileSourceNode extends SourceNode {
     const { path, format, follow } = this.#options;
     this.#state = 'reading';
     this.#startedAt = performance.now();
+    Object.assign(this.counters, { lines: 0, records: 0, errors: 0, processes: 0, failed: 0 });
     try {
       const chunks = path === '-' ? stdinChunks(signal) : fileChunks({
         path, follow, fromEnd: this.#options.fromEnd, pollMs: this.#options.pollMs, signal,
