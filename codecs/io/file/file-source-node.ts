@@ -100,7 +100,11 @@ export class FileSourceNode extends SourceNode {
     const { context } = this.#options;
     this.#unregister ??= context.health?.register(`file ${context.namespace}/${this.name}`, () =>
       this.#state === 'failed' ? { ok: false, reason: `cannot read ${this.#options.path}` } : { ok: true });
-    this.#offPause ??= context.processes.onPauseChange(() => this.#wake?.());
+    this.#offPause ??= context.processes.onPauseChange(() => {
+      // On resume, batches held while paused start first.
+      this.#startHeld();
+      this.#wake?.();
+    });
     const stop = (this.#stop = new AbortController());
     this.#loop = this.#run(stop.signal);
   }

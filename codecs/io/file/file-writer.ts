@@ -28,6 +28,8 @@ export class FileWriter {
   #pending: Promise<void> | undefined;
   #tail: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Standard output gets the header once (it has no size to tell a new file by). */
+  #stdoutHeader = false;
 
   constructor(options: FileWriterOptions) {
     this.#options = options;
@@ -64,7 +66,9 @@ export class FileWriter {
     this.#chunks = [];
     if (data.length === 0) return;
     if (this.#options.path === '-') {
-      await new Promise<void>((resolve, reject) => stdout.write(data, (error) => (error ? reject(error) : resolve())));
+      const header = this.#stdoutHeader ? '' : (this.#options.header?.() ?? '');
+      this.#stdoutHeader = true;
+      await new Promise<void>((resolve, reject) => stdout.write(header + data, (error) => (error ? reject(error) : resolve())));
       return;
     }
     const limit = this.#options.rotateBytes;
