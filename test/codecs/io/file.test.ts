@@ -128,6 +128,21 @@ describe('file source', () => {
     expect(run.out.payloads).toHaveLength(20);
   });
 
+  it('starts a batch whose window ended while the namespace was paused once it resumes', async () => {
+    const path = file('');
+    const run = await source({ path, follow: true, poll: '10ms', batch: { size: 100, window: '300ms' } });
+    await waitFor(() => run.node().state === 'reading', 2000, 'reading');
+    appendFileSync(path, 'c\n');
+    // Read into the partial batch, then paused before its window ends: the batch waits.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    run.harness.runtime.processes.pause();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(run.out.payloads).toHaveLength(0);
+    run.harness.runtime.processes.resume();
+    await waitFor(() => run.out.payloads.length === 1, 3000, 'the held batch');
+    expect(run.out.payloads[0]).toEqual(['c']);
+  });
+
   it('is not ready and sends no done when the file cannot be read', async () => {
     const run = await source({ path: join(dir, 'missing.ndjson'), format: 'ndjson' });
     await waitFor(() => run.node().state === 'failed', 3000, 'failed');
