@@ -30,6 +30,11 @@ import { definition as consumer } from '../codecs/queue/consumer.ts';
 import { definition as publisher } from '../codecs/queue/publisher.ts';
 import { definition as imap } from '../codecs/network/imap.ts';
 import { definition as imapAppend } from '../codecs/network/imap-append.ts';
+import { definition as file } from '../codecs/io/file.ts';
+import { definition as fileSink } from '../codecs/io/file-sink.ts';
+import { definition as accumulator } from '../codecs/control/accumulator.ts';
+import { definition as unbatch } from '../codecs/control/unbatch.ts';
+import { definition as aggregate } from '../codecs/control/aggregate.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
 export const coreKinds = [
@@ -37,4 +42,5 @@ export const coreKinds = [
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
   ifKind, switchKind, consumer, publisher, schedule, session, cache, signal, upgrader, gateway, send, websocket,
   imap, imapAppend,
+  file, fileSink, accumulator, unbatch, aggregate,
 ] as const satisfies readonly KindDefinition[];

@@ -4,6 +4,7 @@ import {
 } from '../../src/index.ts';
 import type { Span } from '@opentelemetry/api';
 import { abortableDelay } from '../_shared/abortable-delay.ts';
+import type { BatchOptions } from '../_shared/batch.ts';
 import { endProcessSpan, withSpan } from '../_shared/trace/process-span.ts';
 import type { BrokerLease } from './brokers/broker-pool.ts';
 import type { Delivery, QueueDepth, Subscription } from './brokers/broker.ts';
@@ -31,6 +32,8 @@ export interface ConsumerOptions {
   readonly retry: RetryPolicy;
   readonly deadLetter?: string;
   readonly redeliverAfterMs: number;
+  /** One process per array of up to `size` messages (a partial one after `windowMs`); undefined: one per message. */
+  readonly batch?: Required<BatchOptions>;
   readonly context: CodecContext;
 }
 
@@ -38,7 +41,8 @@ export interface ConsumerOptions {
 export type ConsumerState = 'idle' | 'connecting' | 'consuming' | 'reconnecting' | 'stopped' | 'closed';
 
 interface InFlight {
-  readonly delivery: Delivery;
+  /** The message of the process, or the messages of its batch (settled together). */
+  readonly deliveries: readonly Delivery[];
   readonly process: Process;
   settled: boolean;
   /** The message's consumer span, when tracing is on. */
@@ -58,7 +62,10 @@ function reconnectDelay(failures: number): number {
  * (`emit`): a reply that is not an error acks the message; an error nacks it for a retry after
  * the backoff, and the last failed attempt goes to the dead-letter queue (or is dropped and
  * logged when there is none). At most `concurrency` messages run at once; the consumer fetches
- * up to `prefetch` more ahead and stops pulling while it is full. `activate` starts pulling in
+ * up to `prefetch` more ahead and stops pulling while it is full. With `batch`, a process gets an
+ * array of up to `size` messages (at most `concurrency` such processes run): its success acks them
+ * all, its failure nacks (retries or dead-letters) each of them; a malformed one is left out of
+ * the array and dead-lettered on its own. `activate` starts pulling in
  * the background (an unreachable broker is retried with backoff, one log line per state
  * change); `deactivate` stops pulling; `close` gives back the messages still running.
  */
@@ -75,6 +82,11 @@ export class ConsumerNode extends SourceNode implements StatsSource {
   readonly #counters: ConsumerCounters;
   readonly #spanOwner: MessageSpanOwner;
   readonly #inFlight = new Set<InFlight>();
+  /** The messages of the processes in #inFlight. */
+  #messages = 0;
+  /** With batch: the window of the partial batch waiting is over, start it. */
+  #batchDue = false;
+  #batchTimer: NodeJS.Timeout | undefined;
   readonly #settling = new Set<Promise<void>>();
   #waiting: Delivery[] = [];
   #room: (() => void) | undefined;
@@ -105,7 +117,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
 
   /** The messages being processed now. */
   get inFlight(): number {
-    return this.#inFlight.size;
+    return this.#messages;
   }
 
   /** The broker's count of waiting messages (for `queues.stats`). */
@@ -154,7 +166,7 @@ export class ConsumerNode extends SourceNode implements StatsSource {
     for (const entry of this.#inFlight) {
       if (entry.settled) continue;
       entry.settled = true;
-      this.#track(entry, entry.delivery.nack(0, false));
+      for (const delivery of entry.deliveries) this.#track(entry, delivery, delivery.nack(0, false));
     }
     await Promise.all(this.#settling);
     queueRuntime(this.#context).unregister(this);
@@ -202,9 +214,10 @@ export class ConsumerNode extends SourceNode implements StatsSource {
    * round trip per window, not per message), and held + asked for never exceeds the window.
    */
   async #pull(subscription: Subscription, signal: AbortSignal): Promise<void> {
-    const { concurrency, prefetch } = this.#options;
+    const { concurrency, prefetch, batch } = this.#options;
+    const size = batch?.size ?? 1;
     const processes = this.#context.processes;
-    const window = concurrency + prefetch;
+    const window = concurrency * size + prefetch;
     let fetching: Promise<void> | undefined;
     let failure: { reason: unknown } | undefined;
     const fill = (): void => {
@@ -212,11 +225,22 @@ export class ConsumerNode extends SourceNode implements StatsSource {
         // Paused: nothing more is fetched or started (the loop gives back what waits).
         if (processes.paused) return;
         if (fetching === undefined && !signal.aborted) {
-          const free = window - this.#inFlight.size - this.#waiting.length;
-          if (free > 0 && this.#waiting.length < concurrency) fetching = fetch(free);
+          const free = window - this.#messages - this.#waiting.length;
+          if (free > 0 && this.#waiting.length < concurrency * size) fetching = fetch(free);
         }
         if (this.#waiting.length === 0 || this.#inFlight.size >= concurrency || !this.#context.processes.admitting) return;
-        this.#start(this.#waiting.shift()!);
+        if (batch !== undefined && this.#waiting.length < size && !this.#batchDue) {
+          // A partial batch starts when its window is over (or once it fills up).
+          this.#batchTimer ??= setTimeout(() => {
+            this.#batchDue = true;
+            this.#room?.();
+          }, batch.windowMs);
+          return;
+        }
+        this.#batchDue = false;
+        clearTimeout(this.#batchTimer);
+        this.#batchTimer = undefined;
+        this.#start(this.#waiting.splice(0, size));
       }
     };
     const fetch = (want: number): Promise<void> => subscription.receive(want).then((batch) => {
@@ -258,22 +282,36 @@ export class ConsumerNode extends SourceNode implements StatsSource {
       }
     } finally {
       offPause();
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = undefined;
+      this.#batchDue = false;
       await fetching;
     }
   }
 
-  #start(delivery: Delivery): void {
-    const process = this.#context.processes.spawn();
-    const entry: InFlight = { delivery, process, settled: false };
-    this.#inFlight.add(entry);
-    let packet: Packet;
-    try {
-      packet = new Packet(messagePayload(delivery, this.queue));
-    } catch (thrown) {
-      this.#settle(entry, new Packet(toWeftError(thrown)), true);
-      return;
+  /** Runs one message, or a batch of them as one array; a malformed one runs (to its dead letter) on its own. */
+  #start(deliveries: readonly Delivery[]): void {
+    const good: Delivery[] = [];
+    const payloads: unknown[] = [];
+    for (const delivery of deliveries) {
+      try {
+        payloads.push(messagePayload(delivery, this.queue));
+        good.push(delivery);
+      } catch (thrown) {
+        const entry: InFlight = { deliveries: [delivery], process: this.#context.processes.spawn(), settled: false };
+        this.#inFlight.add(entry);
+        this.#messages++;
+        this.#settle(entry, new Packet(toWeftError(thrown)), true);
+      }
     }
-    const span = (entry.span = startMessageSpan(process, delivery, this.#spanOwner));
+    if (good.length === 0) return;
+    const process = this.#context.processes.spawn();
+    const entry: InFlight = { deliveries: good, process, settled: false };
+    this.#inFlight.add(entry);
+    this.#messages += good.length;
+    const packet = new Packet(this.#options.batch === undefined ? payloads[0] : payloads);
+    // A batch's span continues the trace of its first message.
+    const span = (entry.span = startMessageSpan(process, good[0]!, this.#spanOwner));
     let reply;
     try {
       reply = span === undefined ? this.emit(process, packet) : withSpan(span, () => this.emit(process, packet));
@@ -286,35 +324,39 @@ export class ConsumerNode extends SourceNode implements StatsSource {
 
   /** Acks, retries, dead-letters or gives back a message by its reply; the first settlement wins. */
   #settle(entry: InFlight, reply: Packet, malformed: boolean): void {
-    this.#inFlight.delete(entry);
+    if (this.#inFlight.delete(entry)) this.#messages -= entry.deliveries.length;
     this.#room?.();
     if (entry.settled) return;
     entry.settled = true;
     const error = reply.payload instanceof Error ? toWeftError(reply.payload) : undefined;
-    const { delivery } = entry;
-    if (error === undefined) {
-      this.#track(entry, delivery.ack(), error, 'acked');
-    } else if (this.#state === 'closed' || !this.#context.processes.admitting) {
-      this.#track(entry, delivery.nack(0, false), error);
-    } else if (!malformed && delivery.attempt < this.#options.retry.max) {
-      this.#track(entry, delivery.nack(this.#retryDelay(delivery.attempt), true), error, 'nacked');
-    } else {
-      this.#track(entry, this.#deadLetter(delivery, error, malformed), error);
+    // A batch is settled as a whole: every message of it is acked, or each is retried (by its own attempt count).
+    for (const delivery of entry.deliveries) {
+      if (error === undefined) {
+        this.#track(entry, delivery, delivery.ack(), error, 'acked');
+      } else if (this.#state === 'closed' || !this.#context.processes.admitting) {
+        this.#track(entry, delivery, delivery.nack(0, false), error);
+      } else if (!malformed && delivery.attempt < this.#options.retry.max) {
+        this.#track(entry, delivery, delivery.nack(this.#retryDelay(delivery.attempt), true), error, 'nacked');
+      } else {
+        this.#track(entry, delivery, this.#deadLetter(delivery, error, malformed), error);
+      }
     }
   }
 
   /** Ends the message's process once it is settled (counted under `count` when that worked). One promise per message. */
-  #track(entry: InFlight, settling: Promise<void>, error?: Error, count?: 'acked' | 'nacked'): void {
+  #track(entry: InFlight, delivery: Delivery, settling: Promise<void>, error?: Error, count?: 'acked' | 'nacked'): void {
     const done = (): void => {
       this.#settling.delete(tracked);
       if (entry.span !== undefined) endProcessSpan(entry.span, error, count === undefined ? undefined : { 'weft.outcome': count });
+      entry.span = undefined;
+      // Once per message; a batch's process ends with its first (finish is idempotent).
       void entry.process.finish(error);
     };
     const tracked = settling.then(() => {
       if (count !== undefined) this.#counters[count]++;
       done();
     }, (thrown: unknown) => {
-      this.#logger.warn({ err: toWeftError(thrown), id: entry.delivery.brokerId }, 'cannot settle a message: the broker will deliver it again');
+      this.#logger.warn({ err: toWeftError(thrown), id: delivery.brokerId }, 'cannot settle a message: the broker will deliver it again');
       done();
     });
     this.#settling.add(tracked);

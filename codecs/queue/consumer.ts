@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineKind, WeftError, type CodecContext, type Problem, type Syscall } from '../../src/index.ts';
 import { delayProblem } from '../_shared/abortable-delay.ts';
+import { batchOptions, batchProblems, batchSchema } from '../_shared/batch.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
 import { urlProblem } from './brokers/open-broker.ts';
 import { ConsumerNode } from './consumer-node.ts';
@@ -23,12 +24,13 @@ export const schema = Type.Object({
   }, { additionalProperties: false, description: 'How failed messages are retried.' })),
   deadLetter: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The queue (same broker) that gets the messages out of attempts, with their error; without it they are dropped and logged.' })),
   redeliverAfter: Type.Optional(durationSchema('How long a message held by an engine that died waits before it is delivered again (Redis, NATS; default 30s).')),
+  batch: Type.Optional(batchSchema),
 });
 
-const DEFAULTS = { group: 'weft', concurrency: 1, max: 5, delay: 1000, maxDelay: 300_000, redeliverAfter: 30_000 } as const;
+const DEFAULTS = { group: 'weft', concurrency: 1, max: 5, delay: 1000, maxDelay: 300_000, redeliverAfter: 30_000, batchWindow: 100 } as const;
 
-function validate(spec: { url: string; queue: string; deadLetter?: string; retry?: { delay?: string | number; maxDelay?: string | number }; redeliverAfter?: string | number }): Problem[] {
-  const problems: Problem[] = [];
+function validate(spec: { url: string; queue: string; deadLetter?: string; retry?: { delay?: string | number; maxDelay?: string | number }; redeliverAfter?: string | number; batch?: { window?: string | number } }): Problem[] {
+  const problems: Problem[] = [...batchProblems('batch', spec.batch)];
   const url = urlProblem(spec.url);
   if (url !== undefined) problems.push({ path: 'url', code: 'ERR_SPEC_INVALID', message: url });
   if (spec.deadLetter === spec.queue) problems.push({ path: 'deadLetter', code: 'ERR_SPEC_INVALID', message: 'must differ from queue' });
@@ -59,6 +61,12 @@ function statsSyscall(context: CodecContext): Syscall {
   };
 }
 
+/** The batch options of a spec; a consumer's partial batch waits 100 ms by default (a queue has no end to flush at). */
+function batchOf(spec: { size: number; window?: string | number } | undefined): { size: number; windowMs: number } | undefined {
+  const options = batchOptions(spec);
+  return options === undefined ? undefined : { size: options.size, windowMs: options.windowMs ?? DEFAULTS.batchWindow };
+}
+
 /** `consumer`: runs a workflow for each message of a queue, with retries and a dead-letter queue. */
 export const definition = defineKind({
   kind,
@@ -84,6 +92,7 @@ export const definition = defineKind({
       },
       deadLetter: spec.deadLetter,
       redeliverAfterMs: spec.redeliverAfter === undefined ? DEFAULTS.redeliverAfter : durationMs(spec.redeliverAfter),
+      batch: batchOf(spec.batch),
       context,
     });
   },

@@ -732,6 +732,36 @@ export const catalogue = {
     message: 'secret "{name}" cannot be decrypted: {reason}',
     hint: 'The master key given is not the one the secret was sealed with: give the right key, or the old one in WEFT_SECRET_KEY_PREVIOUS while rotating (docs/values.md, Rotation).',
   },
+  ERR_FILE_READ: {
+    category: 'unavailable',
+    message: 'cannot read {path}: {reason}',
+    hint: 'The file source cannot open or read its file: check the path (relative to the engine’s working directory) and its permissions; without follow: true a missing file is not waited for. The node reads again when its spec is applied again.',
+  },
+  ERR_FILE_RECORD_INVALID: {
+    category: 'invalid argument',
+    message: 'line {line} of {path} cannot be read as {format}: {reason}',
+    hint: 'The line is not valid NDJSON or CSV; it went to the file source’s error port with its line number and text (details.line, details.text). Fix the producer of the file.',
+  },
+  ERR_FILE_WRITE: {
+    category: 'unavailable',
+    message: 'cannot write {path}: {reason}',
+    hint: 'The file sink cannot append to its file: check that the directory exists, the permissions and the free space.',
+  },
+  ERR_FILE_PAYLOAD_INVALID: {
+    category: 'invalid argument',
+    message: 'the payload cannot be written as {format}: {reason}',
+    hint: 'Send JSON data to an ndjson or lines file sink (no bigint or cycles) and objects to a csv one.',
+  },
+  ERR_UNBATCH_PAYLOAD: {
+    category: 'invalid argument',
+    message: 'unbatch needs an array, not {type}',
+    hint: 'Link unbatch after a node that sends arrays (a batching file source or consumer, an accumulator).',
+  },
+  ERR_AGGREGATE_VALUE: {
+    category: 'invalid argument',
+    message: 'record {index}: {field} {reason}',
+    hint: 'The aggregate’s by expression must give a string, number or boolean and each values expression a finite number for every record; the whole array was refused, nothing was added. Validate records before the aggregate.',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */
