@@ -702,6 +702,26 @@ export const catalogue = {
     message: 'secret "{name}" cannot be decrypted: {reason}',
     hint: 'The master key given is not the one the secret was sealed with: give the right key, or the old one in WEFT_SECRET_KEY_PREVIOUS while rotating (docs/values.md, Rotation).',
   },
+  ERR_LINK_DANGLING: {
+    category: 'invalid argument',
+    message: 'spec {spec}: link {link} points at "{target}", which is neither in the files nor stored in namespace "{namespace}"',
+    hint: 'Fix the target\'s name (or id), add the spec it names, or pass --allow-dangling when it is applied later (links bind late): the finding is then a warning.',
+  },
+  ERR_NODE_UNREACHABLE: {
+    category: 'invalid argument',
+    message: 'spec {spec} is reached by no link from a source (a listener, consumer, schedule, signal or init link)',
+    hint: 'A warning of weft lint: link the node from the workflow that should run it, or delete it; nodes only called by weft invoke may stay.',
+  },
+  ERR_LISTENER_UNROUTED: {
+    category: 'invalid argument',
+    message: 'spec {spec}: the listener links nothing to out',
+    hint: 'A warning of weft lint: link out to a router (or another node) that answers the requests (docs/kinds/listener.md).',
+  },
+  ERR_LINT_FAILED: {
+    category: 'invalid argument',
+    message: '{errors} error(s) and {warnings} warning(s) in {files} file(s)',
+    hint: 'weft lint found errors; fix each finding at the file:line:column it names (the code column links to this page).',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */
