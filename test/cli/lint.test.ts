@@ -115,3 +115,39 @@ describe('weft lint', () => {
     });
   });
 });
+
+describe('weft apply refuses what lint finds, before writing', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let env: Record<string, string>;
+  beforeEach(() => {
+    dir = tempDir();
+    env = { WEFT_STORE: `sqlite://${join(dir.path, 'weft.db')}` };
+  });
+  afterEach(() => dir.remove());
+
+  const apply = (yaml: string, ...flags: string[]) => {
+    writeFileSync(join(dir.path, 'specs.yaml'), yaml);
+    return weft(['apply', '-f', 'specs.yaml', ...flags], { env, cwd: dir.path });
+  };
+  const stored = async () => (JSON.parse((await weft(['get', '-A', '-o', 'json'], { env, cwd: dir.path })).stdout) as { name: string }[]).map((spec) => spec.name);
+
+  it.each([
+    ['export default 42', 'kind: snippet\nname: s\nlanguage: javascript\ncode: export default 42\n', 'ERR_SNIPPET_COMPILE'],
+    ['language: python', 'kind: snippet\nname: s\nlanguage: python\ncode: print(1)\n', 'ERR_LANGUAGE_UNKNOWN'],
+    ['CEL that does not parse', 'kind: if\nname: s\nwhen: "self >"\n', 'ERR_SNIPPET_COMPILE'],
+    ['a link to a missing node', 'kind: snippet\nname: s\nlanguage: text\ncode: hi\nlinks:\n  out: [{ name: routr, port: in }]\n', 'ERR_LINK_DANGLING'],
+  ])('%s', async (_label, yaml, code) => {
+    const run = await apply(yaml);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(`[${code}]`);
+    expect(run.stderr).toContain('nothing was written');
+    expect(await stored()).toEqual([]);
+  }, TIMEOUT_MS);
+
+  it('applies a dangling link with --allow-dangling, printing a warning at its line:column', async () => {
+    const run = await apply('kind: snippet\nname: s\nlanguage: text\ncode: hi\nlinks:\n  out: [{ name: later, port: in }]\n', '--allow-dangling');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/specs\.yaml:6:11: warning ERR_LINK_DANGLING links\.out\[0\]\.name: links\.out points at "later"/);
+    expect(await stored()).toEqual(['s']);
+  });
+});
