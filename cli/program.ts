@@ -14,12 +14,13 @@ import { pauseCommand, resumeCommand } from './commands/pause-resume.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { lintCommand } from './commands/lint.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 import { readVersion } from './version.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;

@@ -9,3 +9,4 @@ export type { NetworkPolicy } from './network-policy.ts';
 export type { LeaseTable } from './lease-table.ts';
 export { SpecChanges, type SpecChange, type SpecChangeListener } from './spec-changes.ts';
 export { HealthRegistry, type HealthCheck, type HealthReport } from './health-registry.ts';
+export { specJsonSchema, type SpecJsonSchemaOptions } from './spec-json-schema.ts';
