@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheme } from '../../src/index.ts';
@@ -27,7 +27,7 @@ function isSpecDocument(value: unknown): boolean {
 
 describe('weft schema', () => {
   let schema: Record<string, unknown>;
-  let validate: ReturnType<Ajv2020['compile']>;
+  let validate: ValidateFunction;
   let dir: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
