@@ -55,11 +55,11 @@ export async function prepareSpecs(sourced: readonly SourcedSpec[], options: Pre
     allowDangling: options.allowDangling ?? false,
     warnings: options.warnings,
   });
-  const failures: SpecFailure[] = [];
-  specs.forEach((spec, index) => {
-    const found = findings.filter((finding) => finding.index === index && finding.severity === 'error').map(({ path, code, message }) => ({ path, code, message }));
-    if (found.length > 0) failures.push({ source: sourced[index]!.source, error: toError(spec, found), index });
-  });
+  const errors = new Map<number, Problem[]>();
+  for (const { index, severity, path, code, message } of findings) {
+    if (severity === 'error') errors.set(index, [...(errors.get(index) ?? []), { path, code, message }]);
+  }
+  const failures: SpecFailure[] = [...errors].map(([index, found]) => ({ source: sourced[index]!.source, error: toError(specs[index]!, found), index }));
   return { specs, stored, failures, findings: findings.map((finding) => ({ ...finding, spec: sourced[finding.index]! })) };
 }
 

@@ -43,8 +43,10 @@ export async function lintSpecs(specs: readonly Spec[], options: LintOptions): P
     for (const [index, found] of danglingLinks(graph, known)) into[index]!.push(...found);
   }
   if (options.languages !== undefined) {
-    const compiled = await Promise.all(specs.map((spec, index) => (valid[index] ? programProblems(options.scheme, options.languages!, spec) : [])));
-    compiled.forEach((found, index) => problems[index]!.push(...found));
+    const languages = options.languages;
+    await eachBounded(specs.length, COMPILE_CONCURRENCY, async (index) => {
+      if (valid[index]) problems[index]!.push(...(await programProblems(options.scheme, languages, specs[index]!)));
+    });
   }
   if (options.warnings === true) {
     specs.forEach((spec, index) => {
@@ -53,6 +55,18 @@ export async function lintSpecs(specs: readonly Spec[], options: LintOptions): P
     for (const [index, found] of unreachableSpecs(options.scheme, graph, known)) warnings[index]!.push(...found);
   }
   return specs.flatMap((_spec, index) => [...findingsOf(index, problems[index]!), ...findingsOf(index, warnings[index]!, 'warning')]);
+}
+
+/** Specs whose programs compile at once: enough to keep a sandbox busy, few enough not to flood it when thousands are applied. */
+const COMPILE_CONCURRENCY = 8;
+
+/** Runs `work` for 0…count-1, at most `limit` at a time. */
+async function eachBounded(count: number, limit: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await work(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
 /** Unnamed specs and names given twice in the list (ERR_NAME_TAKEN on the second). */

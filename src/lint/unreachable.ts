@@ -8,7 +8,9 @@ import { describeSpec, isLifecyclePort, linkResolver, type PortLocation, type Sp
  * of nodes run by `weft invoke`: nothing is reported for it. Per spec index, one warning each.
  */
 export function unreachableSpecs(scheme: Scheme, specs: readonly Spec[], known: readonly Spec[]): Map<number, Problem[]> {
-  const all = [...known.filter((spec) => !specs.some((own) => sameIdentity(own, spec))), ...specs].filter((spec) => typeof spec.namespace === 'string');
+  // A stored spec the checked list replaces (same id, or same name) is left out: the list's version counts.
+  const replaced = new Set(specs.flatMap((spec) => identities(spec)));
+  const all = [...known.filter((spec) => !identities(spec).some((key) => replaced.has(key))), ...specs].filter((spec) => typeof spec.namespace === 'string');
   const find = linkResolver(all);
   const roots = all.filter((spec) => isSource(scheme, spec));
   const result = new Map<number, Problem[]>();
@@ -45,9 +47,11 @@ function isSource(scheme: Scheme, spec: Spec): boolean {
   }
 }
 
-function sameIdentity(a: Spec, b: Spec): boolean {
-  if (a.namespace !== b.namespace) return false;
-  return (a.id !== undefined && a.id === b.id) || (a.name !== undefined && a.name === b.name);
+function identities(spec: Spec): string[] {
+  const keys: string[] = [];
+  if (typeof spec.id === 'string') keys.push(`${spec.namespace}\u0000i\u0000${spec.id}`);
+  if (typeof spec.name === 'string') keys.push(`${spec.namespace}\u0000n\u0000${spec.name}`);
+  return keys;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
