@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, weft } from '../harness/cli.ts';
@@ -88,6 +88,13 @@ describe('weft lint', () => {
       const { artifactLocation, region } = result.locations[0]!.physicalLocation;
       return [`${artifactLocation.uri.replace(`${FIXTURE}/`, '')}:${region.startLine}:${region.startColumn}`, result.ruleId, runOf!.tool.driver.rules[result.ruleIndex]!.id, result.level];
     })).toEqual(EXPECTED.map(([where, code, , severity]) => [where, code, code, severity]));
+  }, TIMEOUT_MS);
+
+  it.each(readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.yaml')))('finds nothing in examples/%s', async (file) => {
+    const run = await lint('-f', `examples/${file}`);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ spec\(s\) valid\n$/);
   }, TIMEOUT_MS);
 
   describe('on files of its own', () => {
