@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { catalogue, httpStatusOf, WeftError, type ErrorRow } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { EventBus } from './event-bus.ts';
@@ -27,6 +28,10 @@ export interface OpsServerOptions {
 
 const EVENTS_PATH = '/v1/events';
 
+const require = createRequire(import.meta.url);
+/** ws, loaded when an ops plane is made, not by every engine that imports the kernel. */
+const wsServer = (): typeof WebSocketServer => (require('ws') as { WebSocketServer: typeof WebSocketServer }).WebSocketServer;
+
 /**
  * The ops plane's HTTP server (node:http + find-my-way, to keep an idle engine small): serves
  * a list of OpsRoute, asks the guard before each one and before upgrading the event stream,
@@ -47,7 +52,7 @@ export class OpsServer {
     this.#server = createServer((request, response) => void this.#serve(request, response));
     if (options.events !== undefined) {
       const bus = options.events;
-      const sockets = (this.#sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }));
+      const sockets = (this.#sockets = new (wsServer())({ noServer: true, maxPayload: 64 * 1024 }));
       sockets.on('connection', (socket: WebSocket) => eventConnection(socket, bus));
       this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.#upgrade(request, socket, head));
     }
