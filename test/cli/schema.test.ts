@@ -56,8 +56,8 @@ describe('weft schema', () => {
     expect(JSON.parse(readFileSync(join(dir.path, 'weft.schema.json'), 'utf8'))).toEqual(schema);
   });
 
-  it('accepts every document of every example in examples/', () => {
-    const files = readdirSync(join(ROOT, 'examples')).filter((file) => /\.ya?ml$/.test(file));
+  it('accepts every document of every example in examples/ (and its folders)', () => {
+    const files = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((file) => /\.ya?ml$/.test(file));
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) {
       for (const document of parseAllDocuments(readFileSync(join(ROOT, 'examples', file), 'utf8'))) {
@@ -101,7 +101,8 @@ function documentedFields(kind: string): string[] | undefined {
     const same = /\]\((\w+)\.md\)/.exec(text);
     return same === null ? undefined : documentedFields(same[1]!);
   }
-  const fields = table[1]!.split('\n').flatMap((row) => [...(/^\| ((?:`[^`]+`(?:, | \/ )?)+) \|/.exec(row)?.[1]?.matchAll(/`([^`]+)`/g) ?? [])].map((match) => match[1]!));
+  // Every `name` of a row's first cell: `url` or `host`/`port`, `auth` names four fields.
+  const fields = table[1]!.split('\n').flatMap((row) => [...(/^\|([^|]*)\|/.exec(row)?.[1]?.matchAll(/`([^`]+)`/g) ?? [])].map((match) => match[1]!));
   // `retry.max` and `routes[].method` document `retry` and `routes`.
   return [...new Set(fields.map((field) => field.split(/[.[]/)[0]!))].sort();
 }
