@@ -740,7 +740,7 @@ export const catalogue = {
   ERR_LINT_FAILED: {
     category: 'invalid argument',
     message: '{errors} error(s) and {warnings} warning(s) in {files} file(s)',
-    hint: 'weft lint found errors; fix each finding at the file:line:column it names (the code column links to this page).',
+    hint: 'weft lint found errors; fix each finding at the file:line:column it names.',
   },
 } as const satisfies Record<string, ErrorRow>;
 

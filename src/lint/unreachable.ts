@@ -49,6 +49,8 @@ function isSource(scheme: Scheme, spec: Spec): boolean {
 
 function identities(spec: Spec): string[] {
   const keys: string[] = [];
+  // A namespace that is no string is the schema's to report; it names nothing.
+  if (typeof spec.namespace !== 'string') return keys;
   if (typeof spec.id === 'string') keys.push(`${spec.namespace}\u0000i\u0000${spec.id}`);
   if (typeof spec.name === 'string') keys.push(`${spec.namespace}\u0000n\u0000${spec.name}`);
   return keys;
