@@ -19,8 +19,10 @@ export interface ApplyResult {
  * the ids of stored specs with the same namespace and name) and, with `prune`, deletes the
  * absent ones. Unchanged specs are not rewritten. Nothing is written when a spec is refused.
  */
-export async function applySpecs(sourced: readonly SourcedSpec[], options: PlanOptions): Promise<ApplyResult> {
-  return writePlan(await planApply(sourced, options), options.store);
+export async function applySpecs(sourced: readonly SourcedSpec[], options: PlanOptions, onWarnings?: (warnings: PlannedApply['warnings']) => void): Promise<ApplyResult> {
+  const planned = await planApply(sourced, options);
+  onWarnings?.(planned.warnings);
+  return writePlan(planned, options.store);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { describeSpec, sameSpec, WeftError, type ErrorCode, type Problem, type Scheme, type Spec, type SpecStore, type StoredSpec } from '../src/index.ts';
+import { describeSpec, sameSpec, WeftError, type ErrorCode, type Problem, type Spec, type SpecStore, type StoredSpec } from '../src/index.ts';
 import { ApplyRefused } from './apply-refused.ts';
 import { fieldDiff, type FieldChange } from './field-diff.ts';
 import { planNodes, type NodeEffect } from './plan-nodes.ts';
-import { findStored, prepareSpecs, type SpecFailure } from './prepare-specs.ts';
+import { findStored, prepareSpecs, type PrepareOptions, type SourcedFinding, type SpecFailure } from './prepare-specs.ts';
 import type { SourcedSpec } from './read-specs.ts';
 
 /** What applying does to one spec. */
@@ -36,12 +36,12 @@ export interface PlannedApply {
   /** Per input spec: what to write (undefined when unchanged) and the stored spec it replaces. */
   readonly inputs: readonly { readonly write?: Spec; readonly existing?: StoredSpec }[];
   readonly deletes: readonly StoredSpec[];
+  /** What lint found that refuses nothing (a link allowed to dangle): printed, not refused. */
+  readonly warnings: readonly SourcedFinding[];
 }
 
 /** Options of `planApply`. */
-export interface PlanOptions {
-  readonly scheme: Scheme;
-  readonly namespace: string;
+export interface PlanOptions extends PrepareOptions {
   readonly store: SpecStore;
   /** Also plan deleting the stored specs of the applied namespaces that are not in the input. */
   readonly prune?: boolean;
@@ -101,7 +101,8 @@ export async function planApply(sourced: readonly SourcedSpec[], options: PlanOp
   for (const entry of planned) summary[entry.action]++;
   const namespaces = [...new Set(prepared.specs.map((spec) => spec.namespace!))];
   const changed = summary.create + summary.update + summary.delete > 0;
-  return { plan: { namespaces, prune: options.prune === true, changed, summary, specs: planned, nodes }, inputs, deletes };
+  const warnings = prepared.findings.filter((finding) => finding.severity === 'warning');
+  return { plan: { namespaces, prune: options.prune === true, changed, summary, specs: planned, nodes }, inputs, deletes, warnings };
 }
 
 /** The store rule a spec would break, found before writing: a stale revision, or an id that lives in another namespace. */

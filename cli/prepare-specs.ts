@@ -1,5 +1,5 @@
-import { checkLinkTargets, describeSpec, invalidSpecError, normalizeSpec, WeftError } from '../src/index.ts';
-import type { Problem, Scheme, Spec, SpecStore, StoredSpec } from '../src/index.ts';
+import { describeSpec, invalidSpecError, lintSpecs, normalizeSpec, WeftError } from '../src/index.ts';
+import type { Finding, LanguageRegistry, Problem, Scheme, Spec, SpecStore, StoredSpec } from '../src/index.ts';
 import type { SourcedSpec } from './read-specs.ts';
 
 /** A spec that failed preparation, with the file it came from. */
@@ -10,45 +10,57 @@ export interface SpecFailure {
   readonly index?: number;
 }
 
-/** Normalised specs ready to write, the stored specs of their namespaces, and every failure. */
+/** A finding of lint with the spec it belongs to as read from its file. */
+export interface SourcedFinding extends Finding {
+  readonly spec: SourcedSpec;
+}
+
+/** Normalised specs ready to write, the stored specs of their namespaces, every failure, and every finding (warnings too). */
 export interface PreparedSpecs {
   readonly specs: Spec[];
   readonly stored: StoredSpec[];
   readonly failures: SpecFailure[];
+  readonly findings: SourcedFinding[];
+}
+
+/** Options of prepareSpecs. */
+export interface PrepareOptions {
+  readonly scheme: Scheme;
+  readonly namespace: string;
+  /** Links may point at the specs stored here; without it, links are checked among the files only. */
+  readonly store?: SpecStore;
+  /** The languages programs are compiled with (a dry compile); none: programs are not compiled. */
+  readonly languages?: LanguageRegistry;
+  /** Links to specs neither in the files nor stored are warnings, not errors (`--allow-dangling`). */
+  readonly allowDangling?: boolean;
+  /** Also find the warnings that refuse nothing (unreachable nodes, a listener without router): `weft lint`. */
+  readonly warnings?: boolean;
 }
 
 /**
- * Normalises raw specs (namespace from the spec, else `namespace`), validates each with the
- * scheme, refuses duplicate names within the batch, and checks link target ports against the
- * batch and (when a store is given) what is stored. Reports every failure; throws nothing.
+ * Normalises raw specs (namespace from the spec, else `namespace`) and lints them (lintSpecs:
+ * schema, names, link ports and targets, programs), against the batch and (when a store is
+ * given) what is stored. Reports every failure; throws nothing.
  */
-export async function prepareSpecs(
-  sourced: readonly SourcedSpec[],
-  options: { scheme: Scheme; namespace: string; store?: SpecStore },
-): Promise<PreparedSpecs> {
+export async function prepareSpecs(sourced: readonly SourcedSpec[], options: PrepareOptions): Promise<PreparedSpecs> {
   const specs = sourced.map(({ spec }) => normalizeSpec(spec, options.namespace));
-  const problems = specs.map((spec) => options.scheme.validate(spec));
-  const seen = new Map<string, number>();
-  specs.forEach((spec, index) => {
-    // Files are matched to stored specs by name: an unnamed one would be created again at every apply.
-    if (spec.name === undefined && spec.id === undefined) {
-      problems[index]!.push({ path: 'name', code: 'ERR_SPEC_INVALID', message: 'a spec in a file needs a name (or the id of the stored spec it updates): apply matches by name, so an unnamed spec would be created again at every apply' });
-    }
-    if (typeof spec.name !== 'string' || spec.name === '' || typeof spec.namespace !== 'string') return;
-    const key = `${spec.namespace}/${spec.name}`;
-    if (seen.has(key)) problems[index]!.push({ path: 'name', code: 'ERR_NAME_TAKEN', message: `"${spec.name}" appears twice in the applied specs` });
-    else seen.set(key, index);
-  });
   // A namespace that is not a string is refused by the schema; it names nothing to look up.
   const namespaces = [...new Set(specs.flatMap((spec) => (typeof spec.namespace === 'string' ? [spec.namespace] : [])))];
   const stored = options.store === undefined ? [] : (await Promise.all(namespaces.map((namespace) => options.store!.find({ namespace })))).flat();
-  for (const [index, linkProblems] of checkLinkTargets(options.scheme, specs, stored)) problems[index]!.push(...linkProblems);
-  const failures: SpecFailure[] = [];
-  specs.forEach((spec, index) => {
-    const found = problems[index]!;
-    if (found.length > 0) failures.push({ source: sourced[index]!.source, error: toError(spec, found), index });
+  const findings = await lintSpecs(specs, {
+    scheme: options.scheme,
+    known: stored,
+    languages: options.languages,
+    requireNames: true,
+    allowDangling: options.allowDangling ?? false,
+    warnings: options.warnings,
   });
-  return { specs, stored, failures };
+  const errors = new Map<number, Problem[]>();
+  for (const { index, severity, path, code, message } of findings) {
+    if (severity === 'error') errors.set(index, [...(errors.get(index) ?? []), { path, code, message }]);
+  }
+  const failures: SpecFailure[] = [...errors].map(([index, found]) => ({ source: sourced[index]!.source, error: toError(specs[index]!, found), index }));
+  return { specs, stored, failures, findings: findings.map((finding) => ({ ...finding, spec: sourced[finding.index]! })) };
 }
 
 function toError(spec: Spec, problems: Problem[]): WeftError {

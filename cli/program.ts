@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ApplyRefused } from './apply-refused.ts';
 import { applyCommand } from './commands/apply.ts';
@@ -15,12 +14,14 @@ import { invokeCommand } from './commands/invoke.ts';
 import { pauseCommand, resumeCommand } from './commands/pause-resume.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
-import { validateCommand } from './commands/validate.ts';
+import { lintCommand } from './commands/lint.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
+import { readVersion } from './version.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
@@ -72,15 +73,4 @@ function report(io: CliIO, thrown: unknown): void {
     return;
   }
   reportError(io, thrown);
-}
-
-function readVersion(): string {
-  for (const path of ['../package.json', '../../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // Built files live one folder deeper (dist/cli); try the next candidate.
-    }
-  }
-  return '0.0.0';
 }

@@ -1,12 +1,21 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { parseYamlDocuments, WeftError, YAML_LIMITS } from '../src/index.ts';
+import { parseYamlDocuments, WeftError, YAML_LIMITS, YamlSourceMap, type SourcePosition } from '../src/index.ts';
 import type { CliIO } from './io.ts';
 
 /** A raw spec read from a file, with where it came from (for messages). */
 export interface SourcedSpec {
   readonly spec: Record<string, unknown>;
   readonly source: string;
+  /** The file it was read from (`stdin` for -). */
+  readonly file: string;
+  /** The line and column of a field path of the spec (`links.out[0].port`) in its file; a missing field: the nearest field around it. */
+  readonly locate: (path: string) => SourcePosition;
+}
+
+/** What readSpecs does with a file it cannot read or parse: throw (the default), or hand it to `onFileError` and go on with the next. */
+export interface ReadOptions {
+  readonly onFileError?: (file: string, error: WeftError) => void;
 }
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -26,15 +35,33 @@ interface Budget {
  * and the input is refused (ERR_FILE_TOO_LARGE), so memory stays bounded whatever the input
  * (a huge file, /dev/zero, an endless stdin).
  */
-export async function readSpecs(paths: readonly string[], io: CliIO): Promise<SourcedSpec[]> {
+export async function readSpecs(paths: readonly string[], io: CliIO, options: ReadOptions = {}): Promise<SourcedSpec[]> {
   const specs: SourcedSpec[] = [];
   const budget: Budget = { left: YAML_LIMITS.maxBytes };
+  const each = (file: string, read: () => SourcedSpec[]): void => {
+    try {
+      specs.push(...read());
+    } catch (thrown) {
+      // The budget covers every file: past it, nothing more is read whoever asks.
+      if (options.onFileError === undefined || !(thrown instanceof WeftError) || thrown.code === 'ERR_FILE_TOO_LARGE') throw thrown;
+      options.onFileError(file, thrown);
+    }
+  };
   for (const path of paths) {
     if (path === '-') {
-      specs.push(...parseSpecs(await readStdin(io, budget), 'stdin'));
+      const text = await readStdin(io, budget);
+      each('stdin', () => parseSpecs(text, 'stdin'));
       continue;
     }
-    for (const file of listFiles(resolve(io.cwd, path))) specs.push(...parseSpecs(readText(file, budget), file));
+    let files: string[];
+    try {
+      files = listFiles(resolve(io.cwd, path));
+    } catch (thrown) {
+      if (options.onFileError === undefined || !(thrown instanceof WeftError)) throw thrown;
+      options.onFileError(resolve(io.cwd, path), thrown);
+      continue;
+    }
+    for (const file of files) each(file, () => parseSpecs(readText(file, budget), file));
   }
   return specs;
 }
@@ -47,16 +74,20 @@ export function parseSpecs(text: string, source: string): SourcedSpec[] {
   const parsed = parseYamlDocuments(text);
   if (!parsed.ok) throw new WeftError('ERR_FILE_PARSE', { file: source, reason: parsed.reason });
   const result: SourcedSpec[] = [];
-  for (const value of parsed.documents) {
-    if (value === null || value === undefined) continue;
-    const entries: unknown[] = Array.isArray(value) ? value : [value];
+  const map = new YamlSourceMap(text);
+  parsed.documents.forEach((value, document) => {
+    if (value === null || value === undefined) return;
+    const list = Array.isArray(value);
+    const entries: unknown[] = list ? value : [value];
     entries.forEach((entry, index) => {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-        throw new WeftError('ERR_FILE_PARSE', { file: source, reason: `entry ${index} is not a mapping` });
+        const { line, column } = map.locate(document, list ? index : undefined, '');
+        throw new WeftError('ERR_FILE_PARSE', { file: source, reason: `entry ${index} is not a mapping at line ${line}, column ${column}` });
       }
-      result.push({ spec: entry as Record<string, unknown>, source: entries.length > 1 ? `${source}[${index}]` : source });
+      const locate = (path: string) => map.locate(document, list ? index : undefined, path);
+      result.push({ spec: entry as Record<string, unknown>, source: entries.length > 1 ? `${source}[${index}]` : source, file: source, locate });
     });
-  }
+  });
   return result;
 }
 

@@ -53,7 +53,7 @@ export async function seedSystemNamespace(io: CliIO, options: SeedOptions): Prom
     return 0;
   }
   const specs = (await readSpecs([systemNamespaceFolder()], io)).map((sourced) => withAddress(sourced, address));
-  const result = await applySpecs(specs, { scheme: options.scheme, namespace: SYSTEM_NAMESPACE, store: options.store });
+  const result = await applySpecs(specs, { scheme: options.scheme, namespace: SYSTEM_NAMESPACE, store: options.store, allowDangling: true });
   options.logger.info({ namespace: SYSTEM_NAMESPACE, specs: result.specs.length }, 'loaded the shipped system namespace');
   return result.specs.length;
 }

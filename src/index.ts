@@ -11,6 +11,7 @@ export * from './node/index.ts';
 export * from './log/index.ts';
 export * from './language/index.ts';
 export * from './scheme/index.ts';
+export * from './lint/index.ts';
 export * from './store/index.ts';
 export * from './symbol/index.ts';
 export * from './loader/index.ts';

@@ -1,18 +1,20 @@
 import { Command } from 'commander';
 import { applySpecs } from '../apply-specs.ts';
-import { collect, configFor, createScheme, outputOption, storeOptions, withStore, type StoreFlags } from '../context.ts';
+import { collect, configFor, createLanguages, createScheme, outputOption, storeOptions, withStore, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { withExistingStore } from '../with-existing-store.ts';
 import { planApply } from '../plan-apply.ts';
 import { renderSpecs } from '../print.ts';
 import { readSpecs } from '../read-specs.ts';
 import { renderPlan } from '../render-plan.ts';
+import { printWarnings } from '../print-warnings.ts';
 
 /** Flags of `weft apply`. */
 interface ApplyFlags extends StoreFlags {
   readonly filename: string[];
   readonly dryRun?: boolean;
   readonly prune?: boolean;
+  readonly allowDangling?: boolean;
 }
 
 /**
@@ -24,18 +26,20 @@ export function applyCommand(io: CliIO): Command {
     .description('create or update specs from files (all or nothing)')
     .requiredOption('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect)
     .option('--dry-run', 'validate and print the plan (creates, updates with their field changes, deletes, node restarts); write nothing')
-    .option('--prune', 'also delete the stored specs of the applied namespaces that are not in the files');
+    .option('--prune', 'also delete the stored specs of the applied namespaces that are not in the files')
+    .option('--allow-dangling', 'accept links to specs neither in the files nor stored (applied later), with a warning');
   return outputOption(storeOptions(command)).action(async (flags: ApplyFlags) => {
     const config = configFor(io, flags);
     const format = flags.output ?? 'table';
     const sourced = await readSpecs(flags.filename, io);
-    const options = { scheme: createScheme(), namespace: config.namespace, prune: flags.prune === true };
+    const options = { scheme: createScheme(), languages: createLanguages(config.sandbox), namespace: config.namespace, prune: flags.prune === true, allowDangling: flags.allowDangling === true };
     if (flags.dryRun === true) {
       const planned = await withExistingStore(io, config, (store) => planApply(sourced, { ...options, store }));
+      printWarnings(io, planned.warnings);
       io.stdout.write(renderPlan(planned.plan, format, { dryRun: true, cwd: io.cwd }));
       return;
     }
-    const result = await withStore(io, config, (store) => applySpecs(sourced, { ...options, store }));
+    const result = await withStore(io, config, (store) => applySpecs(sourced, { ...options, store }, (warnings) => printWarnings(io, warnings)));
     if (format === 'table') {
       const actions = [...result.actions, ...result.deleted.map(() => 'pruned')];
       io.stdout.write(renderSpecs([...result.specs, ...result.deleted], format, { columns: ['action'], cells: (_spec, index) => ({ action: actions[index]! }) }));

@@ -80,15 +80,16 @@ async function invoke(options: Invocation): Promise<Packet> {
   const { config, scheme } = options;
   const copies = await openStore('memory://');
   await copies.insert(options.specs.map(({ revision: _revision, ...spec }) => spec));
+  const languages = createLanguages(config.sandbox);
   const runtime = new Runtime({
     namespace: config.namespace,
     store: copies,
     scheme,
-    languages: createLanguages(config.sandbox),
+    languages,
     logger: options.logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
-    syscalls: specSyscalls({ store: options.store, scheme, namespace: config.namespace }),
+    syscalls: specSyscalls({ store: options.store, scheme, languages, namespace: config.namespace }),
   });
   try {
     await runtime.start();

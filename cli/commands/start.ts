@@ -131,16 +131,17 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
   const tokens = isValueStore(store) ? new TokenVerifier({ registry: new TokenRegistry(store) }) : undefined;
   const auth = config.insecure ? undefined : new Authenticator({ tokens, jwt: config.auth?.jwt === undefined ? undefined : new JwtVerifier(config.auth.jwt) });
   if (ops !== undefined && auth !== undefined) ops.auth.guard = opsGuard(auth);
+  const languages = createLanguages(config.sandbox, ops?.plane.health);
   const runtime = new Runtime({
     namespace: config.namespace,
     store,
     scheme,
-    languages: createLanguages(config.sandbox, ops?.plane.health),
+    languages,
     logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,
     backlogLimit: config.backlogLimit,
-    syscalls: specSyscalls({ store, scheme, namespace: config.namespace }),
+    syscalls: specSyscalls({ store, scheme, languages, namespace: config.namespace }),
     network: adminNetworkPolicy(config, auth),
     tokens,
     keyring,
@@ -151,7 +152,7 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
   });
   const unwatch = ops?.plane.watch(runtime, store);
   try {
-    if (sourced.length > 0) await applySpecs(sourced, { scheme, namespace: config.namespace, store });
+    if (sourced.length > 0) await applySpecs(sourced, { scheme, languages, namespace: config.namespace, store, allowDangling: true });
     else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
     await runtime.start();
     await announceAuth(config, store, logger);

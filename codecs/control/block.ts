@@ -106,6 +106,7 @@ export const definition = defineKind({
   schema,
   ports: { in: ['in'], out: ['out', 'error'] },
   validate: (spec, validateChild) => validateSteps(spec, validateChild),
+  children: (spec) => spec.specs.map((child, index) => ({ path: `specs[${index}]`, spec: child })),
   codec: async (spec, context) => {
     const children = await ChildNodes.compile(spec, 'specs', spec.specs, context);
     try {

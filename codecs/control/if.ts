@@ -27,6 +27,7 @@ export const definition = defineKind({
   description: 'Sends the packet to out[0] when the condition is true, to out[1] when it is false; a failing condition goes to error.',
   schema,
   ports: { in: ['in'], out: ['out', 'out[0]', 'out[1]', 'error'] },
+  programs: (spec) => [{ path: 'when', language: spec.language ?? 'cel', code: spec.when, ...(spec.language === undefined ? {} : { languagePath: 'language' }) }],
   codec: async (spec, context) => {
     const [condition] = await compileConditions(spec, [{ field: 'when', language: spec.language ?? 'cel', code: spec.when }], context);
     return new BranchNode([{ condition: condition!, port: 0 }], { otherwise: 1, ports: 2 });

@@ -65,6 +65,7 @@ export const definition = defineKind({
   description: 'Runs a program on each packet; the program result is the output, a failure goes to error.',
   schema,
   ports: { in: ['in'], out: ['out', 'error'] },
+  programs: (spec) => [{ path: 'code', language: spec.language, code: spec.code, languagePath: 'language' }],
   codec: async (spec, context) => {
     const options = {
       timeoutMs: spec.timeout === undefined ? undefined : durationMs(spec.timeout),

@@ -50,6 +50,11 @@ export const definition = defineKind({
   schema,
   ports: { in: ['in'], out: ['out[]', 'error'] },
   validate: (spec) => matchProblems(spec),
+  programs: (spec) => {
+    const field = spec.matches !== undefined ? 'matches' : 'match';
+    const languagePath = spec.language === undefined ? {} : { languagePath: 'language' };
+    return (spec.matches ?? spec.match ?? []).map((entry, index) => ({ path: `${field}[${index}].when`, language: spec.language ?? 'cel', code: entry.when, ...languagePath }));
+  },
   codec: async (spec, context) => {
     const problems = matchProblems(spec);
     if (problems.length > 0) throw invalidSpecError(spec, problems);

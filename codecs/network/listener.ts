@@ -498,6 +498,11 @@ export const definition = defineKind({
   schema,
   ports: { in: [], out: ['out', 'error'] },
   validate: (spec) => [...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit), ...authProblems(spec.auth)],
+  warnings: (spec) => ((spec.links?.out ?? []).length > 0 ? [] : [{
+    path: 'links.out',
+    code: 'ERR_LISTENER_UNROUTED',
+    message: 'the listener links nothing (usually a router) to out, so no workflow answers its requests',
+  }]),
   codec: (spec, context) => {
     const name = spec.name ?? spec.id ?? kind;
     const policy = context.network;

@@ -762,6 +762,26 @@ export const catalogue = {
     message: 'record {index}: {field} {reason}',
     hint: 'The aggregate’s by expression must give a string, number or boolean and each values expression a finite number for every record; the whole array was refused, nothing was added. Validate records before the aggregate.',
   },
+  ERR_LINK_DANGLING: {
+    category: 'invalid argument',
+    message: 'spec {spec}: link {link} points at "{target}", which is neither in the files nor stored in namespace "{namespace}"',
+    hint: 'Fix the target\'s name (or id), add the spec it names, or pass --allow-dangling when it is applied later (links bind late): the finding is then a warning.',
+  },
+  ERR_NODE_UNREACHABLE: {
+    category: 'invalid argument',
+    message: 'spec {spec} is reached by no link from a source (a listener, consumer, schedule, signal or init link)',
+    hint: 'A warning of weft lint: link the node from the workflow that should run it, or delete it; nodes only called by weft invoke may stay.',
+  },
+  ERR_LISTENER_UNROUTED: {
+    category: 'invalid argument',
+    message: 'spec {spec}: the listener links nothing to out',
+    hint: 'A warning of weft lint: link out to a router (or another node) that answers the requests (docs/kinds/listener.md).',
+  },
+  ERR_LINT_FAILED: {
+    category: 'invalid argument',
+    message: '{errors} error(s) and {warnings} warning(s) in {files} file(s)',
+    hint: 'weft lint found errors; fix each finding at the file:line:column it names.',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */

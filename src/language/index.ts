@@ -16,3 +16,4 @@ export type { Isolation, SnippetSandbox, SnippetSource } from './javascript/snip
 export { DEFAULT_SNIPPET_LIMITS, snippetLimits, type SnippetLimits } from './javascript/snippet-limits.ts';
 export { parseYamlDocuments, type YamlParse } from './parse-yaml-documents.ts';
 export { YAML_LIMITS, type YamlLimits } from './yaml-limits.ts';
+export { YamlSourceMap, type SourcePosition } from './yaml-source-map.ts';

@@ -1,4 +1,5 @@
 import { WeftError } from '../errors/index.ts';
+import type { LanguageRegistry } from '../language/index.ts';
 import type { Scheme, Syscall, SyscallTable } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE, describeSpec, normalizeSpec, type Spec, type StoredSpec } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
@@ -13,6 +14,8 @@ export interface SpecSyscallsOptions {
   readonly store: SpecStore;
   /** Validates every spec before it is written. */
   readonly scheme: Scheme;
+  /** The runtime's languages: the programs of written specs are compiled first, so code that does not compile is refused. */
+  readonly languages?: LanguageRegistry;
   /** The namespace of the runtime making the calls; delete refuses to touch it unless forced. */
   readonly namespace: string;
 }
@@ -46,7 +49,7 @@ async function createSpecs(options: SpecSyscallsOptions, opcode: string, payload
   const { items, single } = payloadItems(opcode, payload, 'a spec');
   if (items.length === 0) return [];
   const specs = items.map((item) => (isPlainObject(item) ? normalizeSpec(item) : (item as Spec)));
-  await validateSpecs(options.scheme, options.store, specs, single);
+  await validateSpecs(options, specs, single);
   const stored = await options.store.insert(specs);
   return single ? stored[0]! : stored;
 }

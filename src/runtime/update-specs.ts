@@ -1,4 +1,5 @@
 import { WeftError } from '../errors/index.ts';
+import type { LanguageRegistry } from '../language/index.ts';
 import type { Scheme } from '../scheme/index.ts';
 import { DEFAULT_NAMESPACE, describeSpec, normalizeSpec, type Spec, type StoredSpec } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
@@ -10,6 +11,8 @@ import { validateSpecs } from './validate-specs.ts';
 export interface UpdateSpecsOptions {
   readonly store: SpecStore;
   readonly scheme: Scheme;
+  /** Programs of patched specs are compiled with these before the write. */
+  readonly languages?: LanguageRegistry;
   /** Specs of this namespace (the one running the calls) are only patched with `force: true`. */
   readonly namespace?: string;
 }
@@ -44,7 +47,7 @@ export async function updateSpecs(options: UpdateSpecsOptions, opcode: string, p
     refuseSameSpecTwice(opcode, targets, stored);
     refuseOwnNamespace(options.namespace, targets, stored);
     const merged = targets.map((target, index) => applyPatch(target, stored[index]!));
-    await validateSpecs(options.scheme, options.store, merged, single);
+    await validateSpecs(options, merged, single);
     try {
       const written = await options.store.update(merged.map((spec, index) => ({ ...spec, revision: stored[index]!.revision })));
       return single ? written[0]! : written;

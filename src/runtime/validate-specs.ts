@@ -1,24 +1,35 @@
 import { WeftError } from '../errors/index.ts';
-import { checkLinkTargets, invalidSpecError, type Problem, type Scheme } from '../scheme/index.ts';
+import type { LanguageRegistry } from '../language/index.ts';
+import { lintSpecs } from '../lint/index.ts';
+import { invalidSpecError, type Problem, type Scheme } from '../scheme/index.ts';
 import { describeSpec, type Spec } from '../spec/index.ts';
 import type { SpecStore } from '../store/index.ts';
 import { isPlainObject } from './merge-patch.ts';
 
+/** What validating specs before a write needs: the scheme, the store (links may point at its specs) and the languages to compile programs with. */
+export interface ValidateSpecsOptions {
+  readonly scheme: Scheme;
+  readonly store: SpecStore;
+  /** The runtime's languages: programs (a snippet's code, an if's condition) are compiled before the write; none: they are not. */
+  readonly languages?: LanguageRegistry;
+}
+
 /**
- * Validates the specs a system call is about to write, all of them before any is written: each
- * spec's own fields with the Scheme, then the in-ports its links point at (among the batch and
- * what the store holds in the same namespace). Throws one error listing every problem: the
+ * Validates the specs a system call is about to write, all of them before any is written, with
+ * the checks `weft apply` makes (lintSpecs): each spec's own fields with the Scheme, the
+ * in-ports its links point at (among the batch and what the store holds in the same
+ * namespace), and its programs, compiled and closed. Links to specs that do not exist yet are
+ * fine here (links bind late; the admin API creates specs one by one). Throws one error listing every problem: the
  * spec's own (ERR_SPEC_INVALID / ERR_KIND_UNKNOWN) when one spec fails, ERR_SPECS_INVALID when
  * several do. In a list (`single` false) each path starts with the spec's position, `[2].kind`.
  */
-export async function validateSpecs(scheme: Scheme, store: SpecStore, specs: readonly Spec[], single: boolean): Promise<void> {
-  const problems = specs.map((spec) => scheme.validate(spec));
-  const linked = specs.filter((spec, index) => problems[index]!.length === 0 && spec.links !== undefined);
-  if (linked.length > 0) {
-    const namespaces = [...new Set(linked.map((spec) => spec.namespace!))];
-    const known = (await Promise.all(namespaces.map((namespace) => store.find({ namespace })))).flat();
-    for (const [index, found] of checkLinkTargets(scheme, specs, known)) problems[index]!.push(...found);
-  }
+export async function validateSpecs(options: ValidateSpecsOptions, specs: readonly Spec[], single: boolean): Promise<void> {
+  const linked = specs.some((spec) => isPlainObject(spec) && spec.links !== undefined);
+  const namespaces = linked ? [...new Set(specs.flatMap((spec) => (isPlainObject(spec) && typeof spec.namespace === 'string' ? [spec.namespace] : [])))] : [];
+  const known = (await Promise.all(namespaces.map((namespace) => options.store.find({ namespace })))).flat();
+  const findings = await lintSpecs(specs, { scheme: options.scheme, known, languages: options.languages });
+  const problems: Problem[][] = specs.map(() => []);
+  for (const { index, severity: _severity, ...problem } of findings) problems[index]!.push(problem);
   const failing = specs.flatMap((spec, index) => (problems[index]!.length === 0 ? [] : [{ spec, index, problems: problems[index]! }]));
   if (failing.length === 0) return;
   if (single) throw invalidSpecError(subject(failing[0]!.spec), failing[0]!.problems);

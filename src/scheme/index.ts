@@ -1,5 +1,5 @@
 export { Scheme, invalidSpecError, type SchemeOptions } from './scheme.ts';
-export { defineKind, declaresPort, type Codec, type CodecContext, type KindDefinition, type PortDeclaration, type SpecOf, type ValidateChild } from './kind.ts';
+export { defineKind, declaresPort, type Codec, type CodecContext, type KindDefinition, type PortDeclaration, type ProgramSource, type SpecOf, type ValidateChild } from './kind.ts';
 export { pointerToPath, type Problem } from './problem.ts';
 export { checkLinkTargets } from './check-links.ts';
 export { commonProperties, PortLocationSchema } from './common-schema.ts';
@@ -9,3 +9,4 @@ export type { NetworkPolicy } from './network-policy.ts';
 export type { LeaseTable } from './lease-table.ts';
 export { SpecChanges, type SpecChange, type SpecChangeListener } from './spec-changes.ts';
 export { HealthRegistry, type HealthCheck, type HealthReport } from './health-registry.ts';
+export { specJsonSchema, type SpecJsonSchemaOptions } from './spec-json-schema.ts';

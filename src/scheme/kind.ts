@@ -90,6 +90,30 @@ export interface KindDefinition<P extends TProperties = TProperties> {
    * opcode itself. They may keep per-context state (the nodes of this kind in that runtime).
    */
   syscalls?(context: CodecContext): Readonly<Record<string, Syscall>>;
+  /**
+   * The programs a valid spec holds (a snippet's `code`, an if's `when`), each with the field
+   * it sits in and its language, so that lint, apply and the admin API compile them before
+   * anything is written (the codec compiles the same ones at load). Must be pure.
+   */
+  programs?(spec: Spec & Static<TObject<P>>): readonly ProgramSource[];
+  /**
+   * The inline child specs of a valid spec (a block's steps) with the field each sits in, so
+   * that checks walking the tree (their programs) reach them. Must be pure.
+   */
+  children?(spec: Spec & Static<TObject<P>>): readonly { readonly path: string; readonly spec: Spec }[];
+  /**
+   * Findings about a valid spec that refuse nothing (a listener whose `out` is not linked):
+   * `weft lint` prints them as warnings. Must be pure and synchronous.
+   */
+  warnings?(spec: Spec & Static<TObject<P>>): Problem[];
+}
+
+/** A program a spec holds: where (`matches[1].when`), in which language, and where that language is set (when a field sets it). */
+export interface ProgramSource {
+  readonly path: string;
+  readonly language: string;
+  readonly code: string;
+  readonly languagePath?: string;
 }
 
 /** Validates an inline child spec; its problems come back with `path` in front of their paths. */
