@@ -13,13 +13,16 @@ import { injectCommand } from './commands/inject.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { pauseCommand, resumeCommand } from './commands/pause-resume.ts';
 import { startCommand } from './commands/start.ts';
+import { upCommand } from './commands/up.ts';
+import { psCommand } from './commands/ps.ts';
+import { logsCommand } from './commands/logs.ts';
 import { statusCommand } from './commands/status.ts';
 import { validateCommand } from './commands/validate.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
+const commands = [startCommand, upCommand, psCommand, logsCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
