@@ -46,6 +46,21 @@ describe('weft up: shutdown', () => {
     expect((await weft(['ps'], { cwd: dir.path })).stdout.trim().split('\n')).toHaveLength(1);
   }, 150_000);
 
+  it('kill -9 of weft up: its engines shut down by themselves, and the next weft up takes the run directory over', async () => {
+    dir = tempDir();
+    writeConfig(dir.path, { store: 'sqlite://weft.db', insecure: true, namespaces: { idle: { sandbox: 'in-process' } } });
+    up = spawnWeft(['up'], { cwd: dir.path });
+    const engine = await eventually(async () => (await slots(dir!.path))?.find((slot) => slot.ready), 90_000, 'idle ready');
+    up.kill('SIGKILL');
+    // The engine sees its IPC channel close and drains like on SIGTERM: no orphan, no registry record left.
+    await eventually(async () => (alive(engine.pid!) ? undefined : true), 30_000, 'the orphaned engine to exit');
+    expect(await ps(dir.path)).toEqual([]);
+    expect(existsSync(socketOf(dir.path))).toBe(true);
+    up = spawnWeft(['up'], { cwd: dir.path });
+    const next = await eventually(async () => (await slots(dir!.path))?.find((slot) => slot.ready), 90_000, 'idle ready under the new weft up');
+    expect(next.pid).not.toBe(engine.pid);
+  }, 200_000);
+
   it('a second weft up on the same run directory is refused while the first runs', async () => {
     dir = tempDir();
     writeConfig(dir.path, { store: 'sqlite://weft.db', insecure: true, namespaces: { idle: { sandbox: 'in-process' } } });
