@@ -11,4 +11,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
 process.channel?.unref();
 const { processIO } = await import('./io.ts');
 const { runCli } = await import('./program.ts');
+// A warm standby of `weft up` (cli/supervisor/warm-standby.ts): loaded, it waits for the word to run.
+const { standbyReleased } = await import('./supervisor/standby-released.ts');
+if (!(await standbyReleased())) process.exit(0);
 process.exitCode = await runCli(process.argv.slice(2), processIO());

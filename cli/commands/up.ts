@@ -21,6 +21,7 @@ interface UpFlags {
   readonly restart?: string;
   readonly graceMs?: string;
   readonly quiet?: boolean;
+  readonly standby?: boolean;
 }
 
 /** The CLI entry the children run: this file's sibling, as source (.ts) or built (.js). */
@@ -41,6 +42,7 @@ export function upCommand(io: CliIO): Command {
     .option('--restart <namespace>', 'ask the running weft up to restart the namespace\'s engines (also after a crash loop)')
     .option('--grace-ms <ms>', 'how long stopping waits for the engines to drain before SIGKILL (default: drainTimeoutMs + 5000)')
     .option('-q, --quiet', 'do not copy the engines\' output to stdout (the log files still get it)')
+    .option('--no-standby', 'keep no warm standby process per engine (saves its memory; restarts then load weft\'s code first)')
     .action(async (flags: UpFlags) => {
       const cio = configIO(io, flags.config);
       const runDir = runDirOf(cio.cwd, flags.runDir, cio.env);
@@ -57,7 +59,7 @@ export function upCommand(io: CliIO): Command {
       const plans = planEngines(cio, config, randomBytes(3).toString('hex'));
       const logger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'info', base: { pid: process.pid, supervisor: true } }, io.stdout);
       const supervisor = new Supervisor({
-        plans, runDir, cwd: cio.cwd, env: cio.env, command: [CLI_ENTRY],
+        plans, runDir, cwd: cio.cwd, env: cio.env, command: [CLI_ENTRY], standby: flags.standby !== false,
         onLine: flags.quiet === true ? undefined : (plan, line) => io.stdout.write(`${prefix(plan)} | ${line}\n`),
         onEvent: (plan, event, fields) => logger.info({ namespace: plan.namespace, replica: plan.replica, ...fields }, event),
       });

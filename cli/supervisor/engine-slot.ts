@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { redactStoreUrl } from '../../src/store/index.ts';
 import { isSupervisorMessage } from './notify-supervisor.ts';
 import type { EnginePlan } from './plan-engines.ts';
 import { backoffMs, type RestartPolicy } from './restart-policy.ts';
+import { spawnChild, WarmStandby, type ChildCommand } from './warm-standby.ts';
 
 /** Where a supervised engine is in its life; `crash-looping` waits for `weft up --restart NS`. */
 export type SlotState = 'starting' | 'running' | 'backoff' | 'crash-looping' | 'stopping' | 'stopped';
@@ -29,6 +30,8 @@ export interface SlotSnapshot {
   readonly lastExit: { readonly code: number | null; readonly signal: string | null; readonly at: string } | null;
   /** When the next start is due, in `backoff`. */
   readonly restartAt: string | null;
+  /** The pid of the warm standby that the next restart takes over, once it has loaded and waits. */
+  readonly standbyPid: number | null;
 }
 
 /** What a slot needs besides its plan: how to run `weft`, where to log, how to restart. */
@@ -40,6 +43,8 @@ export interface EngineSlotOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logFile: string;
   readonly policy: RestartPolicy;
+  /** Keep a warm standby child (loaded, waiting) for a faster restart. */
+  readonly standby: boolean;
   /** Each line the child writes (stdout and stderr). */
   readonly onLine: (line: string) => void;
   /** Each thing the supervisor does to the slot (started, exited, backoff, crash loop). */
@@ -54,6 +59,8 @@ export interface EngineSlotOptions {
 export class EngineSlot {
   readonly #options: EngineSlotOptions;
   readonly #log: WriteStream;
+  readonly #command: ChildCommand;
+  readonly #standby: WarmStandby | undefined;
   #state: SlotState = 'stopped';
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
@@ -74,6 +81,9 @@ export class EngineSlot {
   constructor(options: EngineSlotOptions) {
     this.#options = options;
     this.#log = createWriteStream(options.logFile, { flags: 'a' });
+    const { plan } = options;
+    this.#command = { args: [...options.command, ...plan.args], cwd: options.cwd, env: { ...options.env, ...plan.env, WEFT_ENGINE_ID: plan.engineId } };
+    this.#standby = options.standby ? new WarmStandby(this.#command) : undefined;
   }
 
   get state(): SlotState {
@@ -110,6 +120,7 @@ export class EngineSlot {
   /** Stops the slot: no more restarts; SIGTERM to the child, SIGKILL after `graceMs`; resolves once it exited. */
   async stop(graceMs: number): Promise<void> {
     this.#clearTimer();
+    await this.#standby?.close();
     const child = this.#child;
     if (child === undefined) {
       this.#state = 'stopped';
@@ -132,6 +143,7 @@ export class EngineSlot {
   /** Kills the child at once (a second signal to `weft up`). */
   kill(): void {
     this.#ending = 'stop';
+    void this.#standby?.close();
     this.#child?.kill('SIGKILL');
   }
 
@@ -146,19 +158,18 @@ export class EngineSlot {
     return {
       namespace: plan.namespace, replica: plan.replica, engineId: plan.engineId, store: redactStoreUrl(plan.store), state: this.#state, pid: this.#child?.pid ?? null,
       restarts: this.#restarts, startedAt: this.#startedAt === undefined ? null : new Date(this.#startedAt).toISOString(), ready: this.#ready, ops: this.#ops,
-      lastExit: this.#lastExit, restartAt: this.#restartAt === undefined ? null : new Date(this.#restartAt).toISOString(),
+      lastExit: this.#lastExit, restartAt: this.#restartAt === undefined ? null : new Date(this.#restartAt).toISOString(), standbyPid: this.#standby?.pid ?? null,
     };
   }
 
   #spawn(): void {
-    const { plan, command, cwd, env } = this.#options;
+    const { plan } = this.#options;
     this.#restartAt = undefined;
     this.#ready = false;
     this.#ops = null;
     this.#state = 'starting';
-    const child = spawn(process.execPath, [...command, ...plan.args], {
-      cwd, env: { ...env, ...plan.env, WEFT_ENGINE_ID: plan.engineId }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const warm = this.#standby?.take();
+    const child = warm ?? spawnChild(this.#command);
     this.#child = child;
     this.#startedAt = Date.now();
     for (const stream of [child.stdout, child.stderr]) {
@@ -178,6 +189,8 @@ export class EngineSlot {
         // A child that stays up this long is healthy: its next crash waits the shortest backoff again.
         this.#timer = setTimeout(() => (this.#crashes = 0), this.#options.policy.healthyAfterMs);
         this.#timer.unref();
+        // The spare starts once this engine serves, so the two never compete for the CPU at start.
+        this.#standby?.prepare();
       } else {
         this.#ready = false;
       }
@@ -190,7 +203,7 @@ export class EngineSlot {
         resolve();
       });
     });
-    this.#event('engine started', { pid: child.pid, args: plan.args });
+    this.#event('engine started', { pid: child.pid, args: plan.args, ...(warm === undefined ? {} : { standby: true }) });
   }
 
   #onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -219,6 +232,7 @@ export class EngineSlot {
     const { policy } = this.#options;
     if (this.#startCrashes >= policy.crashLoopLimit) {
       this.#state = 'crash-looping';
+      void this.#standby?.close();
       this.#event('engine is crash-looping: not restarted until `weft up --restart NS`', { pid: child.pid, code, signal, crashes: this.#startCrashes });
       return;
     }

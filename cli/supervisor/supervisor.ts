@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   /** The `node` arguments that run the `weft` CLI. */
   readonly command: readonly string[];
   readonly policy?: RestartPolicy;
+  /** Keep a warm standby per engine for faster restarts (default true). */
+  readonly standby?: boolean;
   /** Each child line, with the slot it came from. */
   readonly onLine?: (plan: EnginePlan, line: string) => void;
   /** What the supervisor does, for its own log. */
@@ -58,7 +60,7 @@ export class Supervisor {
     for (const plan of this.#options.plans) {
       this.#slots.push(new EngineSlot({
         plan, command: this.#options.command, cwd: this.#options.cwd, env, logFile: join(runDir.logs, logFileName(plan.namespace, plan.replica)),
-        policy: this.#options.policy ?? RESTART_POLICY,
+        policy: this.#options.policy ?? RESTART_POLICY, standby: this.#options.standby ?? true,
         onLine: (line) => this.#options.onLine?.(plan, line),
         onEvent: (event, fields) => this.#options.onEvent?.(plan, event, fields),
       }));

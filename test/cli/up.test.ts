@@ -33,12 +33,14 @@ describe('weft up supervises engines (real child processes)', () => {
   }, 40_000);
 
   it('kill -9 of an engine: a new one is started within 2 s and its listener serves again', async () => {
-    const before = await slotWhen(dir.path, 'web', (slot) => slot.ready, START_MS, 'web ready');
+    // Once the engine serves, weft up loads a warm standby beside it: the restart takes that over.
+    const before = await slotWhen(dir.path, 'web', (slot) => slot.ready && slot.standbyPid !== null, START_MS, 'web ready with a standby');
     const killedAt = Date.now();
     process.kill(before.pid!, 'SIGKILL');
     const restarted = await slotWhen(dir.path, 'web', (slot) => slot.pid !== null && slot.pid !== before.pid, 2000, 'a new web engine');
     const respawnMs = Date.now() - killedAt;
     expect(restarted.restarts).toBe(before.restarts + 1);
+    expect(restarted.pid).toBe(before.standbyPid);
     expect(restarted.lastExit).toMatchObject({ signal: 'SIGKILL' });
     expect(await eventually(() => ping(port), START_MS, 'the listener of web again')).toBe('pong');
     const servesMs = Date.now() - killedAt;
