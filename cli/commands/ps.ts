@@ -31,6 +31,8 @@ export interface PsRow {
   /** Whether the row comes from the local `weft up` or only from a store's registry. */
   readonly source: 'weft up' | 'registry';
   readonly store?: string;
+  /** Under `weft up`: the warm standby that the next restart takes over, once it waits. */
+  readonly standbyPid?: number | null;
 }
 
 /**
@@ -73,7 +75,7 @@ export function psRows(supervised: SupervisorSnapshot | undefined, registered: r
     rows.push({
       namespace: engine.namespace, replica: engine.replica, id: engine.engineId, pid: engine.pid, host: hostname(), state: engine.state, restarts: engine.restarts,
       uptimeMs: engine.startedAt === null ? null : now - Date.parse(engine.startedAt), ready: engine.ready, ops: engine.ops ?? record?.ops ?? null, source: 'weft up',
-      store: engine.store,
+      store: engine.store, standbyPid: engine.standbyPid,
     });
   }
   for (const record of byId.values()) {

@@ -81,6 +81,8 @@ export class EngineSlot {
   constructor(options: EngineSlotOptions) {
     this.#options = options;
     this.#log = createWriteStream(options.logFile, { flags: 'a' });
+    // A log that cannot be written (disk full) must not take the supervisor down; stdout still gets the lines.
+    this.#log.on('error', (error) => options.onEvent('engine log file not written', { file: options.logFile, err: error.message }));
     const { plan } = options;
     this.#command = { args: [...options.command, ...plan.args], cwd: options.cwd, env: { ...options.env, ...plan.env, WEFT_ENGINE_ID: plan.engineId } };
     this.#standby = options.standby ? new WarmStandby(this.#command) : undefined;

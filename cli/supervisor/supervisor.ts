@@ -82,7 +82,8 @@ export class Supervisor {
 
   /** SIGTERM to every engine (they drain), SIGKILL to those still up after `graceMs`; then the socket closes. */
   async stop(graceMs: number): Promise<void> {
-    if (this.#state === 'stopped' || this.#state === 'stopping') return;
+    // Only a supervisor that started owns the socket: one refused with ERR_SUPERVISOR_RUNNING must not remove the other's.
+    if (this.#state !== 'running') return;
     this.#state = 'stopping';
     await Promise.all(this.#slots.map((slot) => slot.stop(graceMs)));
     await Promise.all(this.#slots.map((slot) => slot.close()));

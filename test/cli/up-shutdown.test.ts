@@ -69,5 +69,7 @@ describe('weft up: shutdown', () => {
     const second = await weft(['up'], { cwd: dir.path });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('ERR_SUPERVISOR_RUNNING');
+    // The refused one left the first one's control socket alone.
+    expect((await slots(dir.path))?.[0]).toMatchObject({ namespace: 'idle', ready: true });
   }, 120_000);
 });

@@ -51,7 +51,7 @@ describe('weft up supervises engines (real child processes)', () => {
       const web = listed.filter((row) => row.namespace === 'web');
       return web.length === 1 && web[0]!.ready ? listed : undefined;
     }, START_MS, 'ps with one ready web engine');
-    expect(rows.find((row) => row.namespace === 'web')).toMatchObject({ pid: restarted.pid, state: 'running', restarts: 1, source: 'weft up', ready: true });
+    expect(rows.find((row) => row.namespace === 'web')).toMatchObject({ pid: restarted.pid, state: 'running', restarts: 1, source: 'weft up', ready: true, store: 'sqlite://weft.db' });
   }, START_MS * 2);
 
   it('weft ps shows an engine started with plain `weft start` on the same store, until it stops', async () => {
