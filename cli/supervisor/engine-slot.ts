@@ -61,6 +61,7 @@ export class EngineSlot {
   readonly #log: WriteStream;
   readonly #command: ChildCommand;
   readonly #standby: WarmStandby | undefined;
+  #logFailed = false;
   #state: SlotState = 'stopped';
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
@@ -82,7 +83,10 @@ export class EngineSlot {
     this.#options = options;
     this.#log = createWriteStream(options.logFile, { flags: 'a' });
     // A log that cannot be written (disk full) must not take the supervisor down; stdout still gets the lines.
-    this.#log.on('error', (error) => options.onEvent('engine log file not written', { file: options.logFile, err: error.message }));
+    this.#log.on('error', (error) => {
+      if (!this.#logFailed) options.onEvent('engine log file not written; the lines go to stdout only', { file: options.logFile, err: error.message });
+      this.#logFailed = true;
+    });
     const { plan } = options;
     this.#command = { args: [...options.command, ...plan.args], cwd: options.cwd, env: { ...options.env, ...plan.env, WEFT_ENGINE_ID: plan.engineId } };
     this.#standby = options.standby ? new WarmStandby(this.#command) : undefined;
@@ -152,7 +156,8 @@ export class EngineSlot {
   /** Closes the log file once the child is gone. */
   async close(): Promise<void> {
     await this.#exited;
-    await new Promise<void>((resolve) => this.#log.end(resolve));
+    if (this.#logFailed) this.#log.destroy();
+    else await new Promise<void>((resolve) => this.#log.end(() => resolve()));
   }
 
   snapshot(): SlotSnapshot {
@@ -176,7 +181,7 @@ export class EngineSlot {
     this.#startedAt = Date.now();
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream!, crlfDelay: Infinity }).on('line', (line) => {
-        this.#log.write(`${line}\n`);
+        if (!this.#logFailed) this.#log.write(`${line}\n`);
         this.#options.onLine(line);
       });
     }
@@ -251,7 +256,7 @@ export class EngineSlot {
 
   /** Tells the supervisor's log and appends the event to the slot's log file, as a JSON line like the engine's own. */
   #event(event: string, fields: Record<string, unknown>): void {
-    this.#log.write(`${JSON.stringify({ level: 30, time: Date.now(), supervisor: 'weft up', ...fields, msg: event })}\n`);
+    if (!this.#logFailed) this.#log.write(`${JSON.stringify({ level: 30, time: Date.now(), supervisor: 'weft up', ...fields, msg: event })}\n`);
     this.#options.onEvent(event, fields);
   }
 
