@@ -30,6 +30,8 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY namespaces ./namespaces
 COPY examples ./examples
+# The web console (/ui on the ops plane), built and checked in.
+COPY ui/assets ./ui/assets
 # A non-root user owns the data directory (the SQLite store, the run directory of `weft up`).
 RUN groupadd --system --gid 10001 weft \
  && useradd --system --uid 10001 --gid weft --home-dir /data --shell /usr/sbin/nologin weft \

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import {
-  Authenticator, controlRoutes, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
-  type EngineHeartbeat, type Logger, type OpsGuard, type SpecStore,
+  Authenticator, consoleRoutes, controlRoutes, namespaceSpecs, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
+  type EngineHeartbeat, type Logger, type OpsGuard, type OpsRoute, type SpecStore, uiRoutes,
 } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
@@ -18,6 +18,7 @@ import { shutdownSignal, SIGNAL_EXIT_CODES } from '../shutdown-signal.ts';
 import { startTracing } from '../tracing/start-tracing.ts';
 import { withHopSpans } from '../tracing/with-hop-spans.ts';
 import { traceLogFields } from '../tracing/trace-log-fields.ts';
+import { uiAssetsDir } from '../ui-assets.ts';
 import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
 import { registerEngine } from '../register-engine.ts';
 import { notifySupervisor } from '../supervisor/notify-supervisor.ts';
@@ -61,10 +62,16 @@ export function startCommand(io: CliIO): Command {
     const opsAuth: { guard?: OpsGuard } = {};
     const guard: OpsGuard | undefined = config.insecure ? undefined : async (headers, role) =>
       opsAuth.guard === undefined ? new WeftError('ERR_AUTH_UNAVAILABLE', { reason: 'the store is not open yet' }) : opsAuth.guard(headers, role);
-    // The control routes (pause, resume, status, inject) serve the runtime once it runs.
+    // The control routes (pause, resume, status, inject) and the console's serve the runtime once it runs.
     const running: Runtime[] = [];
+    const ui = uiAssetsDir();
     const ops = config.ops === undefined ? undefined : new OpsPlane({
-      ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize, routes: controlRoutes(() => running),
+      ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize,
+      routes: (plane): OpsRoute[] => [
+        ...controlRoutes(() => running),
+        ...consoleRoutes({ runtimes: () => running, metrics: plane.metrics, revisions: plane.revisions }),
+        ...(ui === undefined ? [] : uiRoutes({ dir: ui })),
+      ],
     });
     const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
     if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
@@ -81,7 +88,7 @@ export function startCommand(io: CliIO): Command {
       if (ops !== undefined) {
         const address = await ops.start();
         opsUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-        logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
+        logger.info({ ops: `${address.address}:${address.port}`, ...(ui === undefined ? {} : { console: `http://${address.address}:${address.port}/ui` }) }, 'ops plane listening');
       }
       const started = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth, url: opsUrl }, tracing !== undefined), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
@@ -95,6 +102,8 @@ export function startCommand(io: CliIO): Command {
         if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
       }
       running.push(runtime);
+      // The console's revision history starts with what the runtime loaded.
+      ops?.revisions.sync(namespaceSpecs(runtime).map((entry) => entry.spec));
       starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
       notifySupervisor({ weft: 'ready', ops: opsUrl });
