@@ -83,4 +83,20 @@ describe('weft up supervises engines (real child processes)', () => {
     expect(tail.stdout.trimEnd().split('\n')).toHaveLength(2);
     expect((await weft(['logs', 'nosuch'], { cwd: dir.path })).stderr).toContain('no engine logs');
   });
+
+  it('weft logs -f follows: lines an engine writes later appear, until SIGTERM ends it with 0', async () => {
+    const follow = spawnWeft(['logs', 'web', '-f', '--tail', '0'], { cwd: dir.path });
+    try {
+      // A restart makes the engine and the supervisor write new lines.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await weft(['up', '--restart', 'web'], { cwd: dir.path })).toMatchObject({ code: 0 });
+      const seen = await eventually(async () => (/web \| .*engine stopped for a restart/.test(follow.output()) ? follow.output() : undefined), START_MS, 'the restart in the followed log');
+      expect(seen.split('\n').filter((line) => line !== '').every((line) => line.startsWith('web | '))).toBe(true);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => follow.once('exit', (code) => resolve(code)));
+      follow.kill('SIGTERM');
+      expect(await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('late'), 10_000))])).toBe(0);
+    }
+    await slotWhen(dir.path, 'web', (slot) => slot.ready, START_MS, 'web ready after the restart');
+  }, START_MS * 2);
 });
