@@ -11,6 +11,19 @@ const SandboxSchema = Type.Union([Type.Literal('process'), Type.Literal('in-proc
   description: 'Where javascript/typescript isolates run (WEFT_SANDBOX, --sandbox): process (default) or in-process (trusted code only).',
 });
 
+/** One namespace's settings in the config file: what `weft start -n NS` uses, and how `weft up` runs it. */
+const NamespaceSettingsSchema = Type.Object({
+  store: Type.Optional(Type.String({ minLength: 1, description: 'Store URL of this namespace, instead of the top-level `store`.' })),
+  sandbox: Type.Optional(SandboxSchema),
+  replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'How many engines `weft up` runs for this namespace (default 1; 0: none).' })),
+  ops: Type.Optional(Type.String({ minLength: 1, description: 'Ops plane address of its engines under `weft up`, HOST:PORT; replica N listens on PORT+N (default 127.0.0.1:0, a free port).' })),
+  args: Type.Optional(Type.Array(Type.String(), { description: 'More `weft start` arguments for its engines under `weft up`, e.g. [-f, flows/orders.yaml].' })),
+  env: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String(), { description: 'Environment variables of its engines under `weft up`, besides weft up\'s own.' })),
+}, { additionalProperties: false });
+
+/** One namespace's settings in the config file. */
+export type NamespaceSettings = Static<typeof NamespaceSettingsSchema>;
+
 /** The settings every command reads; see docs/cli.md for the layers. */
 export const ConfigSchema = Type.Object(
   {
@@ -40,8 +53,8 @@ export const ConfigSchema = Type.Object(
     opsBindPublic: Type.Boolean({ description: 'Lets the ops plane bind beyond loopback (WEFT_OPS_BIND_PUBLIC, --ops-bind-public).' }),
     opsEventValueSize: Type.Integer({ minimum: 0, description: 'The longest packet value a port:emit event of the ops event stream carries, in JSON characters; longer ones are cut (WEFT_OPS_EVENT_VALUE_SIZE).' }),
     otel: Type.Optional(Type.String({ minLength: 1, description: 'OTLP/HTTP endpoint traces are sent to, e.g. http://127.0.0.1:4318 (/v1/traces is appended); off when unset, unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (WEFT_OTEL, --otel).' })),
-    namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Object({ sandbox: Type.Optional(SandboxSchema) }, { additionalProperties: false }), {
-      description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs.',
+    namespaces: Type.Optional(Type.Record(Type.String({ minLength: 1 }), NamespaceSettingsSchema, {
+      description: 'Per-namespace settings of the config file, e.g. `system: { sandbox: in-process }`; they apply when that namespace runs, and `weft up` runs one engine per replica of each.',
     })),
   },
   { additionalProperties: false },
@@ -112,10 +125,14 @@ export function loadConfigWithSources(io: CliIO, flags: Partial<Config>): { conf
     sources[key] = 'flag';
   }
   // A namespace's own file settings beat the file's top level, never the environment or a flag.
-  const own = (merged.namespaces as Record<string, { sandbox?: unknown }> | undefined)?.[String(merged.namespace)];
+  const own = (merged.namespaces as Record<string, { sandbox?: unknown; store?: unknown }> | undefined)?.[String(merged.namespace)];
   if (own?.sandbox !== undefined && io.env.WEFT_SANDBOX === undefined && flags.sandbox === undefined) {
     merged.sandbox = own.sandbox;
     sources.sandbox = `file namespaces.${String(merged.namespace)}`;
+  }
+  if (own?.store !== undefined && io.env.WEFT_STORE === undefined && flags.store === undefined) {
+    merged.store = own.store;
+    sources.store = `file namespaces.${String(merged.namespace)}`;
   }
   const errors = [...Value.Errors(ConfigSchema, merged)];
   if (errors.length > 0) {

@@ -13,6 +13,9 @@ import { injectCommand } from './commands/inject.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { pauseCommand, resumeCommand } from './commands/pause-resume.ts';
 import { startCommand } from './commands/start.ts';
+import { upCommand } from './commands/up.ts';
+import { psCommand } from './commands/ps.ts';
+import { logsCommand } from './commands/logs.ts';
 import { statusCommand } from './commands/status.ts';
 import { lintCommand } from './commands/lint.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -21,7 +24,7 @@ import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 import { readVersion } from './version.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand] as const;
+const commands = [startCommand, upCommand, psCommand, logsCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;

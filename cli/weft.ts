@@ -7,6 +7,11 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(`error ERR_NODE_VERSION: weft needs Node.js 22.12 or newer (24 LTS recommended); this is ${process.version}. Install a newer Node (nvm install 24, or your package manager) and run weft with it, in every terminal you use.\n`);
   process.exit(1);
 }
+// Under `weft up` the IPC channel to the supervisor must not keep a finished command alive.
+process.channel?.unref();
 const { processIO } = await import('./io.ts');
 const { runCli } = await import('./program.ts');
+// A warm standby of `weft up` (cli/supervisor/warm-standby.ts): loaded, it waits for the word to run.
+const { standbyReleased } = await import('./supervisor/standby-released.ts');
+if (!(await standbyReleased())) process.exit(0);
 process.exitCode = await runCli(process.argv.slice(2), processIO());

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import {
   Authenticator, consoleRoutes, controlRoutes, namespaceSpecs, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
-  type Logger, type OpsGuard, type OpsRoute, type SpecStore, uiRoutes,
+  type EngineHeartbeat, type Logger, type OpsGuard, type OpsRoute, type SpecStore, uiRoutes,
 } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
@@ -20,6 +20,8 @@ import { withHopSpans } from '../tracing/with-hop-spans.ts';
 import { traceLogFields } from '../tracing/trace-log-fields.ts';
 import { uiAssetsDir } from '../ui-assets.ts';
 import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
+import { registerEngine } from '../register-engine.ts';
+import { notifySupervisor } from '../supervisor/notify-supervisor.ts';
 
 /** Flags of `weft start`. */
 interface StartFlags extends StoreFlags, AdminFlags {
@@ -33,7 +35,8 @@ interface StartFlags extends StoreFlags, AdminFlags {
  * `weft start`: upsert the given files into the namespace, then run it until SIGINT/SIGTERM.
  * `-n system` without `-f` first loads the shipped admin workflow when the namespace is empty.
  * A store that cannot be reached (or refuses access, or is not fit yet) is waited for, with
- * backoff and one log line per attempt; a signal while waiting exits cleanly.
+ * backoff and one log line per attempt; a signal while waiting exits cleanly. Once running, the
+ * engine registers itself in the store's engine registry (`weft ps`) until it shuts down.
  */
 export function startCommand(io: CliIO): Command {
   const command = new Command('start')
@@ -73,20 +76,28 @@ export function startCommand(io: CliIO): Command {
     const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
     if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
     const shutdown = shutdownSignal();
+    // Under `weft up`: a supervisor that dies (even by SIGKILL) leaves no orphan engine behind.
+    const orphaned = (): void => {
+      if (!shutdown.signal.aborted) process.kill(process.pid, 'SIGTERM');
+    };
+    if (typeof process.send === 'function') process.once('disconnect', orphaned);
     try {
       // Not ready until the runtime runs (the store may take a while), nor once shutting down.
       const starting = ops?.health.register('engine', () => ({ ok: false, reason: 'starting' }));
+      let opsUrl: string | undefined;
       if (ops !== undefined) {
         const address = await ops.start();
+        opsUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
         logger.info({ ops: `${address.address}:${address.port}`, ...(ui === undefined ? {} : { console: `http://${address.address}:${address.port}/ui` }) }, 'ops plane listening');
       }
-      const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth }, tracing !== undefined), {
+      const started = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth, url: opsUrl }, tracing !== undefined), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
       });
-      if (runtime === undefined) {
+      if (started === undefined) {
         logger.info({ signal: String(shutdown.signal.reason) }, 'shutting down before the store was reached');
         return;
       }
+      const { runtime, heartbeat } = started;
       for (const node of runtime.status()) {
         if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
       }
@@ -95,6 +106,7 @@ export function startCommand(io: CliIO): Command {
       ops?.revisions.sync(namespaceSpecs(runtime).map((entry) => entry.spec));
       starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
+      notifySupervisor({ weft: 'ready', ops: opsUrl });
       const stopWatching = watchConfigFile({
         io, current: config, logger, load: () => configFor(io, flags),
         apply: (next) => {
@@ -110,6 +122,9 @@ export function startCommand(io: CliIO): Command {
       // Readiness turns false at once (runtime.ready), then sources stop admitting and the work in flight drains.
       logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'shutting down: draining in-flight work; a second signal exits at once');
       ops?.health.register('engine', () => ({ ok: false, reason: 'shutting down' }));
+      notifySupervisor({ weft: 'draining' });
+      // Out of the registry first: nobody should discover an engine that drains.
+      await heartbeat?.close().catch((thrown: unknown) => logger.warn({ err: (thrown as Error).message }, 'engine record not removed from the registry'));
       const forced = await Promise.race([runtime.close().then(() => undefined), shutdown.again]);
       if (forced !== undefined) {
         logger.warn({ signal: forced, inFlight: runtime.processes.size }, 'second signal: exiting without waiting for the drain');
@@ -117,6 +132,7 @@ export function startCommand(io: CliIO): Command {
       }
     } finally {
       shutdown.dispose();
+      process.off('disconnect', orphaned);
       await tracing?.shutdown();
       await ops?.close();
     }
@@ -124,7 +140,9 @@ export function startCommand(io: CliIO): Command {
 }
 
 /** One attempt: open the store, upsert the -f specs (or seed the system namespace), start the runtime; closes what it opened when it fails. */
-async function startRuntime(io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: { plane: OpsPlane; auth: { guard?: OpsGuard } } | undefined, hopSpans: boolean): Promise<Runtime> {
+async function startRuntime(
+  io: CliIO, config: Config, flags: StartFlags, sourced: readonly SourcedSpec[], logger: Logger, ops: { plane: OpsPlane; auth: { guard?: OpsGuard }; url?: string } | undefined, hopSpans: boolean,
+): Promise<{ runtime: Runtime; heartbeat: EngineHeartbeat | undefined }> {
   const scheme = createScheme();
   const keyring = secretKeyringFromEnv(io.env);
   const store = await openStore(config.store, { cwd: io.cwd, logger });
@@ -156,7 +174,8 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     else if (flags.filename === undefined && config.namespace === SYSTEM_NAMESPACE) await seedSystemNamespace(io, { store, scheme, logger, bindPublic: config.adminBindPublic });
     await runtime.start();
     await announceAuth(config, store, logger);
-    return runtime;
+    const heartbeat = await registerEngine({ store, runtime, ops: ops?.url, env: io.env, logger });
+    return { runtime, heartbeat };
   } catch (thrown) {
     unwatch?.();
     await runtime.close();

@@ -587,6 +587,26 @@ export const catalogue = {
     message: 'cannot reach the ops plane at {address}: {reason}',
     hint: 'Start the engine with --ops HOST:PORT (or ops: in weft.config.yaml) and give the same address to the CLI with --ops or WEFT_OPS.',
   },
+  ERR_UP_NO_NAMESPACES: {
+    category: 'invalid argument',
+    message: 'weft up has no engine to run: {reason}',
+    hint: 'List the namespaces to run under `namespaces:` in weft.config.yaml (docs/deploy.md), each with `replicas` of 1 or more (the default).',
+  },
+  ERR_SUPERVISOR_RUNNING: {
+    category: 'failed precondition',
+    message: 'weft up already runs here (pid {pid}, control socket {socket})',
+    hint: 'One weft up per run directory: stop the running one (SIGTERM), use it (weft ps, weft up --restart NS), or give this one another --run-dir.',
+  },
+  ERR_SUPERVISOR_UNREACHABLE: {
+    category: 'unavailable',
+    message: 'no weft up answers at {socket}: {reason}',
+    hint: 'Start weft up first, from the same config directory (or give the same -c / --run-dir).',
+  },
+  ERR_UP_NAMESPACE_UNKNOWN: {
+    category: 'not found',
+    message: 'weft up runs no namespace {namespace}',
+    hint: 'weft ps lists the namespaces weft up runs; add the namespace under `namespaces:` in weft.config.yaml and restart weft up.',
+  },
   ERR_OPS_ADDRESS: {
     category: 'invalid argument',
     message: 'ops address {address} is not usable: {reason}',

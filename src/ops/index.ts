@@ -22,3 +22,4 @@ export { prometheusRegistry } from './prometheus-registry.ts';
 export { metricsRoutes } from './metrics-routes.ts';
 export { healthRoutes, type Liveness } from './health-routes.ts';
 export * from './ops-guard.ts';
+export { EngineRegistry, ENGINES_NAMESPACE, ENGINE_HEARTBEAT_MS, engineValueName, type EngineHeartbeat, type EngineRecord, type EngineRegistration, type EngineRegistryOptions, type ListedEngine } from './engine-registry.ts';

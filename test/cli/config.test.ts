@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../cli/config.ts';
+import { loadConfig, loadConfigWithSources } from '../../cli/config.ts';
 import { tempDir } from '../harness/cli.ts';
 
 describe('CLI configuration', () => {
@@ -57,6 +57,17 @@ describe('CLI configuration', () => {
     expect(loadConfig(io({ WEFT_SANDBOX: 'process' }), { namespace: 'system' }).sandbox).toBe('process');
     expect(loadConfig(io({ WEFT_SANDBOX: 'in-process' }), {}).sandbox).toBe('in-process');
     expect(loadConfig(io({ WEFT_SANDBOX: 'in-process' }), { sandbox: 'process' }).sandbox).toBe('process');
+  });
+
+  it('takes a namespace\'s store from its entry of the file, unless WEFT_STORE or --store says otherwise', () => {
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'store: sqlite://main.db\nnamespaces:\n  orders: { store: sqlite://orders.db, replicas: 2, ops: 127.0.0.1:9470, args: [-f, orders.yaml], env: { A: b } }\n');
+    expect(loadConfig(io(), {}).store).toBe('sqlite://main.db');
+    expect(loadConfig(io(), { namespace: 'orders' }).store).toBe('sqlite://orders.db');
+    expect(loadConfigWithSources(io(), { namespace: 'orders' }).sources.store).toBe('file namespaces.orders');
+    expect(loadConfig(io({ WEFT_STORE: 'memory://' }), { namespace: 'orders' }).store).toBe('memory://');
+    expect(loadConfig(io(), { namespace: 'orders', store: 'sqlite://flag.db' }).store).toBe('sqlite://flag.db');
+    writeFileSync(join(dir.path, 'weft.config.yaml'), 'namespaces:\n  orders: { replicas: -1 }\n');
+    expect(() => loadConfig(io(), {})).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('replicas') }));
   });
 
   it('refuses an unknown sandbox or namespace setting', () => {

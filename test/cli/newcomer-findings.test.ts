@@ -16,9 +16,9 @@ function fresh(): string {
 
 describe('what a newcomer trips over (issue 12 findings)', () => {
   it('answers an unknown command with --help as a usage error (exit 2), not the root help', async () => {
-    const run = await weft(['up', '--help'], { cwd: fresh() });
+    const run = await weft(['launch', '--help'], { cwd: fresh() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("unknown command 'up'");
+    expect(run.stderr).toContain("unknown command 'launch'");
     expect(run.stdout).toBe('');
   });
 
