@@ -26,13 +26,14 @@ import { withSpan } from '../_shared/trace/process-span.ts';
 import { readTlsMaterial, TlsSchema, TlsWatcher, type TlsMaterial, type TlsSpec } from './listener/tls-files.ts';
 import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
+import { grpcFieldProblems, grpcListener, grpcListenerFields, grpcPorts } from './grpc/grpc-listener.ts';
 
 /** The kind name. */
 export const kind = 'listener';
 
 /** The listener's own spec fields. */
 export const schema = Type.Object({
-  protocol: Type.Literal('http', { description: 'The protocol served; only "http".' }),
+  protocol: Type.Union([Type.Literal('http'), Type.Literal('grpc')], { description: 'The protocol served: "http", or "grpc" (the services of a .proto file; docs/kinds/grpc.md).' }),
   host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "127.0.0.1" (this machine only); "0.0.0.0" serves every interface (in a container, say).' })),
   port: Type.Integer({ minimum: 0, maximum: 65_535, description: 'The TCP port; 0 picks a free one (tests).' }),
   limits: Type.Optional(LimitsSchema),
@@ -40,6 +41,7 @@ export const schema = Type.Object({
   rateLimit: Type.Optional(RateLimitSchema),
   tls: Type.Optional(TlsSchema),
   auth: Type.Optional(AuthSchema),
+  ...grpcListenerFields,
 });
 
 /** Options of a ListenerNode: the address to serve, its limits and the runtime's services. */
@@ -491,22 +493,30 @@ function printable(text: string): string {
   return JSON.stringify(text.slice(0, 100)).slice(1, -1);
 }
 
-/** `listener`: an HTTP server whose requests start workflows (uniflow §9.4). */
+/** The ports of an HTTP listener. */
+const HTTP_PORTS = { in: [], out: ['out', 'error'] };
+
+/**
+ * `listener`: an HTTP server whose requests start workflows (uniflow §9.4), or with
+ * `protocol: grpc` a gRPC server whose calls do (another node class, built in grpc/: the two
+ * share the address fields and nothing of the request handling).
+ */
 export const definition = defineKind({
   kind,
-  description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response.',
+  description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response. With protocol grpc, serves the methods of a .proto file, each call to its port Service-Method.',
   schema,
-  ports: { in: [], out: ['out', 'error'] },
-  validate: (spec) => [...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit), ...authProblems(spec.auth)],
+  ports: (spec) => (spec.protocol === 'grpc' ? { in: [], out: grpcPorts(spec) } : HTTP_PORTS),
+  validate: (spec) => [...grpcFieldProblems(spec), ...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit), ...authProblems(spec.auth)],
   codec: (spec, context) => {
     const name = spec.name ?? spec.id ?? kind;
     const policy = context.network;
     // Loopback unless told otherwise, as fastify does: serving the network is a decision (host: 0.0.0.0 in a container).
     const host = spec.host ?? '127.0.0.1';
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
+    if (spec.protocol === 'grpc') return grpcListener(spec, context, name, host);
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
     const tls = spec.tls === undefined ? undefined : { spec: spec.tls, material: readTlsMaterial(spec.tls) };
     const auth = ListenerAuth.of(spec.auth, context, name);
-    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls, auth });
+    return new ListenerNode({ protocol: 'http', host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls, auth });
   },
 });
