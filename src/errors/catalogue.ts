@@ -679,8 +679,8 @@ export const catalogue = {
   },
   ERR_GRPC_METHOD_UNKNOWN: {
     category: 'invalid argument',
-    message: '{node}: out-port {port} names no method of the .proto file (its ports: {known})',
-    hint: 'A gRPC listener\'s out-ports are its methods, named Service-Method (docs/kinds/grpc.md); link one of the listed ports, or add the method to the .proto file.',
+    message: '{node}: {name} names no method of the .proto file (it has: {known})',
+    hint: 'A gRPC listener\'s out-ports are its methods, named Service-Method, and a grpc client\'s method is package.Service/Method (docs/kinds/grpc.md); use one of the listed names, or add the method to the .proto file.',
   },
   ERR_GRPC_REPLY_INVALID: {
     category: 'internal',

@@ -1,5 +1,6 @@
 import type { ServerDuplexStream, ServerReadableStream, ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
-import { Packet, WeftError } from '../../../src/index.ts';
+import { Packet } from '../../../src/index.ts';
+import { messageOf } from './message.ts';
 import { statusOfError } from './grpc-status.ts';
 
 /** Runs one process with a payload on a method's port and resolves to its reply (never rejects). */
@@ -133,28 +134,4 @@ function drained(call: NodeJS.EventEmitter): Promise<void> {
     };
     for (const event of ['drain', 'close', 'error', 'cancelled']) call.once(event, done);
   });
-}
-
-/** A reply value as a protobuf message: a map, bigints as decimal strings (64-bit fields); anything else is ERR_GRPC_REPLY_INVALID. */
-function messageOf(value: unknown): object | WeftError {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-    return new WeftError('ERR_GRPC_REPLY_INVALID', { reason: `a reply must be a map of the response message's fields, not ${describe(value)}` });
-  }
-  return withoutBigints(value) as object;
-}
-
-function withoutBigints(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return value.map(withoutBigints);
-  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) out[key] = withoutBigints(field);
-  return out;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Uint8Array) return 'bytes';
-  return `a ${typeof value}`;
 }

@@ -52,7 +52,7 @@ export function grpcListener(spec: Spec & { proto?: string; package?: string; se
   for (const port of Object.keys(spec.links ?? {})) {
     if (port === 'error' || isLifecyclePort(port)) continue;
     const method = byPort.get(port);
-    if (method === undefined) throw new WeftError('ERR_GRPC_METHOD_UNKNOWN', { node: name, port, known: [...byPort.keys()].join(', ') });
+    if (method === undefined) throw new WeftError('ERR_GRPC_METHOD_UNKNOWN', { node: name, name: `out-port ${port}`, known: [...byPort.keys()].join(', ') });
     served.push(method);
   }
   return new GrpcListenerNode({ host, port: spec.port, methods: served, context, name });

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
@@ -5,6 +7,12 @@ import { loadSync } from '@grpc/proto-loader';
 export interface TestClient {
   readonly client: Client & Record<string, (...args: unknown[]) => unknown>;
   unary(method: string, request: object): Promise<Record<string, unknown>>;
+  /** A server-streaming call: the responses, in order. */
+  serverStream(method: string, request: object): Promise<Record<string, unknown>[]>;
+  /** A client-streaming call: writes the requests (honouring backpressure), then the response. */
+  clientStream(method: string, requests: readonly object[]): Promise<Record<string, unknown>>;
+  /** A bidirectional call: writes the requests, half-closes, and collects the responses in order. */
+  bidi(method: string, requests: readonly object[]): Promise<Record<string, unknown>[]>;
   close(): void;
 }
 
@@ -20,8 +28,35 @@ export function testClient(proto: string, service: string, target: string): Test
     unary: (method, request) => new Promise((resolve, reject) => {
       client[method]!(request, new Metadata(), { deadline: Date.now() + 5000 }, (error: ServiceError | null, response: Record<string, unknown>) => (error === null ? resolve(response) : reject(error)));
     }),
+    serverStream: (method, request) => collect(client[method]!(request, new Metadata(), { deadline: Date.now() + 20_000 }) as Readable),
+    clientStream: (method, requests) => new Promise((resolve, reject) => {
+      const stream = client[method]!(new Metadata(), { deadline: Date.now() + 20_000 }, (error: ServiceError | null, response: Record<string, unknown>) => (error === null ? resolve(response) : reject(error))) as Writable;
+      void writeAll(stream, requests);
+    }),
+    bidi: (method, requests) => {
+      const stream = client[method]!(new Metadata(), { deadline: Date.now() + 20_000 }) as Duplex;
+      const responses = collect(stream);
+      void writeAll(stream, requests);
+      return responses;
+    },
     close: () => client.close(),
   };
+}
+
+function collect(stream: Readable): Promise<Record<string, unknown>[]> {
+  const responses: Record<string, unknown>[] = [];
+  return new Promise((resolve, reject) => {
+    stream.on('data', (response: Record<string, unknown>) => responses.push(response));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(responses));
+  });
+}
+
+async function writeAll(stream: Writable, requests: readonly object[]): Promise<void> {
+  for (const request of requests) {
+    if (!stream.write(request)) await once(stream, 'drain');
+  }
+  stream.end();
 }
 
 /** The rejection of a call, as a ServiceError. */
