@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCodecContext, createDefaultLanguages, MemoryStore, Runtime, Scheme, WeftError, type Spec, type StoredSpec } from '../../../src/index.ts';
+import type { WeftError} from '../../../src/index.ts';
+import { createCodecContext, createDefaultLanguages, MemoryStore, Runtime, Scheme, type Spec, type StoredSpec } from '../../../src/index.ts';
 import type { GrpcListenerNode } from '../../../codecs/network/grpc/grpc-listener-node.ts';
 import { coreKinds } from '../../../schemes/core.ts';
+import { freePort } from '../../harness/cli.ts';
 import { callError, testClient, type TestClient } from './grpc/grpc-clients.ts';
 
 const streamsProto = fileURLToPath(new URL('./grpc/streams.proto', import.meta.url));
@@ -155,6 +157,20 @@ describe('listener protocol grpc: reload', () => {
     expect(node().port).toBe(port);
     expect((await callError(calc.unary('Add', { a: 1, b: 2 }))).code).toBe(status.UNIMPLEMENTED);
     expect(await client(streamsProto, 'streams.Streams', target).bidi('Echo', [{ seq: 7, text: 'x' }])).toEqual([{ seq: 7, text: 'x!', big: '0' }]);
+  });
+
+  it('moves to another host on the same fixed port', async () => {
+    const port = await freePort();
+    const specs: Spec[] = [
+      { kind: 'listener', name: 'calc', protocol: 'grpc', host: '127.0.0.1', port, proto: calculatorProto, links: { 'Calculator-Add': [{ name: 'sum', port: 'in' }] } },
+      { kind: 'snippet', name: 'sum', language: 'cel', code: '{"result": double(self.a) + double(self.b)}' },
+    ];
+    const { store, stored, node, target } = await serve(specs);
+    expect(await client(calculatorProto, 'calculator.Calculator', target).unary('Add', { a: 1, b: 2 })).toEqual({ result: 3 });
+    await store.update([{ ...stored[0]!, host: '0.0.0.0' }]);
+    await expect.poll(() => node().address()?.host, { timeout: 3000 }).toBe('0.0.0.0');
+    expect(runtime!.status().find((entry) => entry.name === 'calc')?.pendingError).toBeUndefined();
+    expect(await client(calculatorProto, 'calculator.Calculator', target).unary('Add', { a: 2, b: 2 })).toEqual({ result: 4 });
   });
 
   it('keeps serving the old spec when the new one names a missing .proto file, and reports the coded failure', async () => {
