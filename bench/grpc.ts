@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { credentials, loadPackageDefinition, Metadata, type Client } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { LOADER_OPTIONS } from '../codecs/network/grpc/proto-file.ts';
-import { PINNED, startServerProcess } from './lib/server-process.ts';
+import { cpuSeconds, PINNED, startServerProcess } from './lib/server-process.ts';
 import { median } from './lib/stats.ts';
 import { writeResult } from './lib/write-result.ts';
 
@@ -61,15 +61,28 @@ async function streamPerSecond(client: BenchClient): Promise<number> {
   return MESSAGES / ((performance.now() - started) / 1000);
 }
 
-async function measure(variant: Variant): Promise<{ unary: number; stream: number }> {
+interface Sample {
+  readonly unary: number;
+  readonly stream: number;
+  /** Server CPU time (user + system) per unary call and per streamed message, µs; NaN without /proc. */
+  readonly unaryCpuUs: number;
+  readonly streamCpuUs: number;
+}
+
+async function measure(variant: Variant): Promise<Sample> {
   const script = fileURLToPath(new URL(`./servers/grpc-${variant}.ts`, import.meta.url));
   const { child, port }: { child: ChildProcess; port: number } = await startServerProcess(script);
   const client = new loaded.bench.Bench(`127.0.0.1:${port}`, credentials.createInsecure());
   try {
     await unaryPerSecond(client, 0.5); // warm-up, not measured
+    const pid = child.pid!;
+    let before = cpuSeconds(pid);
     const unary = await unaryPerSecond(client, SECONDS);
+    const unaryCpuUs = ((cpuSeconds(pid) - before) * 1e6) / (unary * SECONDS);
+    before = cpuSeconds(pid);
     const stream = await streamPerSecond(client);
-    return { unary, stream };
+    const streamCpuUs = ((cpuSeconds(pid) - before) * 1e6) / MESSAGES;
+    return { unary, stream, unaryCpuUs, streamCpuUs };
   } finally {
     client.close();
     child.kill('SIGTERM');
@@ -77,19 +90,24 @@ async function measure(variant: Variant): Promise<{ unary: number; stream: numbe
   }
 }
 
-const samples: Record<Variant, { unary: number[]; stream: number[] }> = { weft: { unary: [], stream: [] }, raw: { unary: [], stream: [] } };
+const samples: Record<Variant, Record<keyof Sample, number[]>> = {
+  weft: { unary: [], stream: [], unaryCpuUs: [], streamCpuUs: [] },
+  raw: { unary: [], stream: [], unaryCpuUs: [], streamCpuUs: [] },
+};
 for (let round = 0; round < ROUNDS; round++) {
   for (const variant of round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
     const sample = await measure(variant);
-    samples[variant].unary.push(sample.unary);
-    samples[variant].stream.push(sample.stream);
-    console.log(`round ${round + 1} ${variant}: ${Math.round(sample.unary)} unary calls/s, ${Math.round(sample.stream)} stream messages/s`);
+    for (const key of Object.keys(sample) as (keyof Sample)[]) samples[variant][key].push(sample[key]);
+    console.log(`round ${round + 1} ${variant}: ${Math.round(sample.unary)} unary calls/s (${sample.unaryCpuUs.toFixed(0)} µs CPU each), ${Math.round(sample.stream)} stream messages/s (${sample.streamCpuUs.toFixed(1)} µs CPU each)`);
   }
 }
-const summary = Object.fromEntries(VARIANTS.map((variant) => [variant, { unaryPerSecond: Math.round(median(samples[variant].unary)), streamMessagesPerSecond: Math.round(median(samples[variant].stream)) }]));
-const ratios = {
-  unary: Number((median(samples.weft.unary) / median(samples.raw.unary)).toFixed(2)),
-  stream: Number((median(samples.weft.stream) / median(samples.raw.stream)).toFixed(2)),
-};
-console.log(`weft / raw grpc-js: unary ${ratios.unary}x, bidirectional stream ${ratios.stream}x (pinned: ${PINNED})`);
+const summary = Object.fromEntries(VARIANTS.map((variant) => [variant, {
+  unaryPerSecond: Math.round(median(samples[variant].unary)),
+  unaryCpuUs: Number(median(samples[variant].unaryCpuUs).toFixed(1)),
+  streamMessagesPerSecond: Math.round(median(samples[variant].stream)),
+  streamCpuUs: Number(median(samples[variant].streamCpuUs).toFixed(1)),
+}]));
+const ratio = (key: keyof Sample): number => Number((median(samples.weft[key]) / median(samples.raw[key])).toFixed(2));
+const ratios = { unary: ratio('unary'), stream: ratio('stream'), unaryCpu: ratio('unaryCpuUs'), streamCpu: ratio('streamCpuUs') };
+console.log(`weft / raw grpc-js: unary ${ratios.unary}x, bidirectional stream ${ratios.stream}x; server CPU per call ${ratios.unaryCpu}x, per message ${ratios.streamCpu}x (pinned: ${PINNED})`);
 console.log(`results: ${writeResult('grpc', { rounds: ROUNDS, seconds: SECONDS, concurrency: CONCURRENCY, messages: MESSAGES, pinned: PINNED, summary, ratios, samples })}`);

@@ -682,6 +682,11 @@ export const catalogue = {
     message: '{node}: {name} names no method of the .proto file (it has: {known})',
     hint: 'A gRPC listener\'s out-ports are its methods, named Service-Method, and a grpc client\'s method is package.Service/Method (docs/kinds/grpc.md); use one of the listed names, or add the method to the .proto file.',
   },
+  ERR_GRPC_METHOD_GONE: {
+    category: 'unimplemented',
+    message: '{node}: {method} is no longer served',
+    hint: 'The call waited in a paused namespace\'s backlog while the listener was reloaded without this method (or its port unlinked); the client gets UNIMPLEMENTED, as a new call would.',
+  },
   ERR_GRPC_REPLY_INVALID: {
     category: 'internal',
     message: 'the reply cannot be sent as a gRPC message: {reason}',

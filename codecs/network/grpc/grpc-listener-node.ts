@@ -146,11 +146,13 @@ export class GrpcListenerNode implements Node, GrpcCallHandler {
       const current = this.#current();
       if (current !== this) return current === undefined ? new Packet(SHUTTING_DOWN) : current.#run(method, payload, scope);
     }
+    const port = this.#ports.get(method.port);
+    if (port === undefined) return new Packet(new WeftError('ERR_GRPC_METHOD_GONE', { node: this.name, method: method.path }));
     const process = processes.spawn();
     const forget = scope.track(() => void process.exit(new WeftError('ERR_CLIENT_CLOSED', { node: this.name })));
     let packet: Packet;
     try {
-      const reply = this.#emit(process, this.#ports.get(method.port)!, new Packet(payload));
+      const reply = this.#emit(process, port, new Packet(payload));
       packet = reply instanceof Packet ? reply : await reply;
     } catch (thrown) {
       packet = new Packet(toWeftError(thrown));
