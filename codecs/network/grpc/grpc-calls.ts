@@ -66,33 +66,36 @@ export function serveServerStream(call: ServerWritableStream<object, object>, ru
  */
 export function serveBidi(call: ServerDuplexStream<object, object>, run: RunProcess): void {
   const scope = scopeOf(call);
-  let tail: Promise<Error | undefined> = Promise.resolve(undefined);
+  let tail: Promise<void> = Promise.resolve();
   let inFlight = 0;
   let paused = false;
+  let failed = false;
   call.on('error', () => undefined);
   call.on('data', (message: unknown) => {
+    if (failed) return;
     inFlight++;
     if (inFlight >= MAX_IN_FLIGHT && !paused) {
       paused = true;
       call.pause();
     }
     const reply = run(message, scope);
-    tail = tail.then(async (failed) => {
+    tail = tail.then(async () => {
       const packet = await reply;
       inFlight--;
       if (paused && inFlight <= MAX_IN_FLIGHT / 2) {
         paused = false;
         call.resume();
       }
-      if (failed !== undefined || scope.cancelled) return failed;
-      return await writeReply(call, packet);
+      if (failed || scope.cancelled) return;
+      const failure = await writeReply(call, packet);
+      if (failure === undefined) return;
+      failed = true;
+      call.emit('error', statusOfError(failure));
     });
   });
   call.on('end', () => {
-    void tail.then((failed) => {
-      if (scope.cancelled) return;
-      if (failed !== undefined) call.emit('error', statusOfError(failed));
-      else call.end();
+    void tail.then(() => {
+      if (!failed && !scope.cancelled) call.end();
     });
   });
 }
