@@ -3,6 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { defineKind, OneToOneNode, Packet, WeftError, type Problem, type Process } from '../../src/index.ts';
 import { delayProblem } from '../_shared/abortable-delay.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
+import { traceparentOf } from '../_shared/trace-context.ts';
+import { startChildSpan } from '../_shared/trace/child-span.ts';
+import { endProcessSpan, traceparent as traceparentOfSpan } from '../_shared/trace/process-span.ts';
 import { callMethod } from './grpc/client-call.ts';
 import { loadProto, type GrpcMethod } from './grpc/proto-file.ts';
 
@@ -42,8 +45,7 @@ export class GrpcClientNode extends OneToOneNode {
   constructor(options: GrpcClientOptions) {
     const client = new Client(options.target, credentials.createInsecure());
     const settings = { deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS, metadata: options.metadata ?? {} };
-    super((process: Process, packet: Packet) =>
-      callMethod(client, options.method, packet.payload, { ...settings, signal: process.signal }).then((value) => new Packet(value)));
+    super((process: Process, packet: Packet) => call(client, options.method, process, packet, settings));
     this.#client = client;
   }
 
@@ -51,6 +53,20 @@ export class GrpcClientNode extends OneToOneNode {
     super.close();
     this.#client.close();
   }
+}
+
+/** One call, under a client span when the process is traced; the trace context goes out as `traceparent` metadata. */
+async function call(client: Client, method: GrpcMethod, process: Process, packet: Packet, settings: { deadlineMs: number; metadata: Readonly<Record<string, string>> }): Promise<Packet> {
+  const name = method.path.slice(1);
+  const span = startChildSpan(process, name, 'client', { 'rpc.system': 'grpc', 'rpc.service': method.service, 'rpc.method': method.name });
+  const trace = span === undefined ? traceparentOf(process) : traceparentOfSpan(span.spanContext());
+  const metadata = trace === undefined ? settings.metadata : { ...settings.metadata, traceparent: trace };
+  const value = await callMethod(client, method, packet.payload, { deadlineMs: settings.deadlineMs, metadata, signal: process.signal });
+  if (span !== undefined) {
+    const failed = value instanceof WeftError ? value : undefined;
+    endProcessSpan(span, failed, { 'rpc.grpc.status_code': failed === undefined ? 0 : Number(failed.params.code ?? 2) });
+  }
+  return new Packet(value);
 }
 
 function validate(spec: { deadline?: string | number }): Problem[] {

@@ -1,4 +1,4 @@
-import type { ServerDuplexStream, ServerReadableStream, ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
+import type { Metadata, ServerDuplexStream, ServerReadableStream, ServerUnaryCall, ServerWritableStream, sendUnaryData } from '@grpc/grpc-js';
 import { Packet } from '../../../src/index.ts';
 import { messageOf } from './message.ts';
 import { statusOfError } from './grpc-status.ts';
@@ -10,6 +10,12 @@ export type RunProcess = (payload: unknown, call: CallScope) => Promise<Packet>;
 export class CallScope {
   readonly #cancels = new Set<() => void>();
   cancelled = false;
+  /** The call's request metadata (its `traceparent` continues into the processes' spans). */
+  readonly metadata: Metadata | undefined;
+
+  constructor(metadata?: Metadata) {
+    this.metadata = metadata;
+  }
 
   /** Registers how to end one of the call's processes; returns how to forget it once it is done. */
   track(cancel: () => void): () => void {
@@ -100,8 +106,8 @@ export function serveBidi(call: ServerDuplexStream<object, object>, run: RunProc
   });
 }
 
-function scopeOf(call: { on(event: 'cancelled', listener: () => void): unknown }): CallScope {
-  const scope = new CallScope();
+function scopeOf(call: { readonly metadata?: Metadata; on(event: 'cancelled', listener: () => void): unknown }): CallScope {
+  const scope = new CallScope(call.metadata);
   call.on('cancelled', () => scope.cancel());
   return scope;
 }

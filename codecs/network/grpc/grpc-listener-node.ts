@@ -3,10 +3,12 @@ import {
   OutPort, Packet, toWeftError, WeftError,
   type CodecContext, type InPort, type Logger, type Node, type Process, type Reply,
 } from '../../../src/index.ts';
+import { withSpan } from '../../_shared/trace/process-span.ts';
 import { FailureLog } from '../listener/failure-log.ts';
+import { endCallSpan, startCallSpan } from './call-span.ts';
 import { serveBidi, serveClientStream, serveServerStream, serveUnary, type CallScope } from './grpc-calls.ts';
 import { GrpcServer, type GrpcAddress, type GrpcCallHandler } from './grpc-server.ts';
-import { grpcStatusOf } from './grpc-status.ts';
+import { grpcStatusOf, statusOfError } from './grpc-status.ts';
 import type { GrpcMethod } from './proto-file.ts';
 
 /** What a GrpcListenerNode serves: an address, the linked methods of its .proto file, the runtime's services. */
@@ -149,17 +151,21 @@ export class GrpcListenerNode implements Node, GrpcCallHandler {
     const port = this.#ports.get(method.port);
     if (port === undefined) return new Packet(new WeftError('ERR_GRPC_METHOD_GONE', { node: this.name, method: method.path }));
     const process = processes.spawn();
+    const span = startCallSpan(process, method, scope.metadata, { namespace: this.#context.namespace, node: this.name });
     const forget = scope.track(() => void process.exit(new WeftError('ERR_CLIENT_CLOSED', { node: this.name })));
     let packet: Packet;
     try {
-      const reply = this.#emit(process, port, new Packet(payload));
+      // Under its span (when traced) the work sees the span as active: log lines carry it.
+      const reply = span === undefined ? this.#emit(process, port, new Packet(payload)) : withSpan(span, () => this.#emit(process, port, new Packet(payload)));
       packet = reply instanceof Packet ? reply : await reply;
     } catch (thrown) {
       packet = new Packet(toWeftError(thrown));
     }
     forget();
     const failure = packet.payload instanceof Error ? packet.payload : undefined;
-    if (failure !== undefined && grpcStatusOf[toWeftError(failure).category] === grpcStatusOf.internal) this.#failures.failed({ method: 'POST', url: method.path }, failure);
+    const status = failure === undefined ? 0 : statusOfError(failure).code!;
+    if (failure !== undefined && status === grpcStatusOf.internal) this.#failures.failed({ method: 'POST', url: method.path }, failure);
+    if (span !== undefined) endCallSpan(span, status, failure);
     void process.finish(failure);
     return packet;
   }

@@ -6,6 +6,8 @@ import { Packet, Process, type WeftError } from '../../../src/index.ts';
 import { freePort } from '../../harness/cli.ts';
 import { within } from '../../harness/wait.ts';
 import { wire } from '../../harness/wire.ts';
+import type { GrpcListenerNode } from '../../../codecs/network/grpc/grpc-listener-node.ts';
+import { testClient } from './grpc/grpc-clients.ts';
 
 const calculatorProto = fileURLToPath(new URL('../../../examples/grpc/calculator.proto', import.meta.url));
 const streamsProto = fileURLToPath(new URL('./grpc/streams.proto', import.meta.url));
@@ -156,6 +158,24 @@ describe('grpc (client kind) against a grpc-js server that is not weft', () => {
       expect(codeOf(await within(wired.send('collect', { seq: 1 })))).toBe('ERR_GRPC_CLIENT_INPUT');
       expect(codeOf(await within(wired.send('collect', [{ seq: 1 }, 2])))).toBe('ERR_GRPC_CLIENT_INPUT');
     } finally {
+      await wired.close();
+    }
+  });
+
+  it('passes the trace context on: a gRPC listener continues the caller\'s traceparent and a grpc node sends it', async () => {
+    const wired = await wire([
+      { kind: 'listener', name: 'front', protocol: 'grpc', port: 0, proto: calculatorProto, links: { 'Calculator-Add': [{ name: 'add', port: 'in' }] } },
+      node('add', calculatorProto, 'calculator.Calculator/Add'),
+    ]);
+    const caller = testClient(calculatorProto, 'calculator.Calculator', `127.0.0.1:${wired.node<GrpcListenerNode>('front').port}`);
+    try {
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const metadata = new Metadata();
+      metadata.set('traceparent', traceparent);
+      expect(await caller.unary('Add', { a: 1, b: 2 }, metadata)).toEqual({ result: 3 });
+      expect(upstream.seen.at(-1)!.get('traceparent')).toEqual([traceparent]);
+    } finally {
+      caller.close();
       await wired.close();
     }
   });

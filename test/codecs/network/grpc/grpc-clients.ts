@@ -6,7 +6,7 @@ import { loadSync } from '@grpc/proto-loader';
 /** A plain grpc-js client (not weft) of one service of a .proto file, with promise helpers. */
 export interface TestClient {
   readonly client: Client & Record<string, (...args: unknown[]) => unknown>;
-  unary(method: string, request: object): Promise<Record<string, unknown>>;
+  unary(method: string, request: object, metadata?: Metadata): Promise<Record<string, unknown>>;
   /** A server-streaming call: the responses, in order. */
   serverStream(method: string, request: object): Promise<Record<string, unknown>[]>;
   /** A client-streaming call: writes the requests (honouring backpressure), then the response. */
@@ -25,8 +25,8 @@ export function testClient(proto: string, service: string, target: string): Test
   const client = new Service(target, credentials.createInsecure());
   return {
     client,
-    unary: (method, request) => new Promise((resolve, reject) => {
-      client[method]!(request, new Metadata(), { deadline: Date.now() + 5000 }, (error: ServiceError | null, response: Record<string, unknown>) => (error === null ? resolve(response) : reject(error)));
+    unary: (method, request, metadata = new Metadata()) => new Promise((resolve, reject) => {
+      client[method]!(request, metadata, { deadline: Date.now() + 5000 }, (error: ServiceError | null, response: Record<string, unknown>) => (error === null ? resolve(response) : reject(error)));
     }),
     serverStream: (method, request) => collect(client[method]!(request, new Metadata(), { deadline: Date.now() + 20_000 }) as Readable),
     clientStream: (method, requests) => new Promise((resolve, reject) => {
