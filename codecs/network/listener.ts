@@ -27,6 +27,7 @@ import { readTlsMaterial, TlsSchema, TlsWatcher, type TlsMaterial, type TlsSpec 
 import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
 import { grpcFieldProblems, grpcListener, grpcListenerFields, grpcPorts } from './grpc/grpc-listener.ts';
+import { displacedPort, type HeldPort, type PortHolder } from './grpc/port-holder.ts';
 
 /** The kind name. */
 export const kind = 'listener';
@@ -79,7 +80,7 @@ const BACKLOG_RETRY_AFTER_S = '5';
  * socket stops accepting. A client that leaves before its reply ends the request's process
  * (ERR_CLIENT_CLOSED). 500s are logged once per error code per minute.
  */
-export class ListenerNode extends SourceNode implements RequestHandler {
+export class ListenerNode extends SourceNode implements RequestHandler, PortHolder {
   readonly protocol: 'http';
   readonly host: string;
   /** The configured port (0 = any); the bound one is `address()?.port`. */
@@ -101,8 +102,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   #server: HttpServer | undefined;
   /** Leaves the health registry (readiness: this listener is bound). */
   #unregister: (() => void) | undefined;
-  /** The server of the node this one replaces, on the same port but another host. */
-  #predecessor: HttpServer | undefined;
+  /** The server of the node this one replaces, on the same port but another host (or a gRPC listener's). */
+  #predecessor: HeldPort | undefined;
   #closed = false;
   /** The replacement that adopted this node's server: requests held in a paused backlog run on it. */
   #successor: ListenerNode | undefined;
@@ -188,7 +189,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
    * old server instead: `activate` pauses it if the new address overlaps it.
    */
   adopt(previous: Node): void {
-    if (!(previous instanceof ListenerNode) || previous === this || this.#server !== undefined) return;
+    if (previous === this || this.#server !== undefined) return;
+    if (!(previous instanceof ListenerNode)) {
+      // A gRPC listener on this fixed port: its server is paused (closed) once this one finds the port taken.
+      this.#predecessor = displacedPort(previous, this);
+      return;
+    }
     const server = previous.#server;
     if (server === undefined || !server.listening || previous.protocol !== this.protocol || previous.configuredPort !== this.configuredPort) return;
     // Another host, or HTTP ↔ HTTPS: a new server, bound once the old one stops accepting.
@@ -208,6 +214,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   async close(): Promise<void> {
     this.#closed = true;
     await this.deactivate();
+  }
+
+  /** The port this node's server holds, for a gRPC listener replacing it (PortHolder). */
+  heldPort(): HeldPort | undefined {
+    return this.#server;
   }
 
   /** Answers one request (RequestHandler): never throws, always responds. */

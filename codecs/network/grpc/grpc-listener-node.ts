@@ -9,6 +9,7 @@ import { endCallSpan, startCallSpan } from './call-span.ts';
 import { serveBidi, serveClientStream, serveServerStream, serveUnary, type CallScope } from './grpc-calls.ts';
 import { GrpcServer, type GrpcAddress, type GrpcCallHandler } from './grpc-server.ts';
 import { grpcStatusOf, statusOfError } from './grpc-status.ts';
+import { displacedPort, type HeldPort, type PortHolder } from './port-holder.ts';
 import type { GrpcMethod } from './proto-file.ts';
 
 /** What a GrpcListenerNode serves: an address, the linked methods of its .proto file, the runtime's services. */
@@ -30,7 +31,7 @@ const SHUTTING_DOWN = new WeftError('ERR_SHUTTING_DOWN');
  * reply answers with the gRPC status of its category. A replacement on the same host and port
  * `adopt`s the server: the socket stays bound and the new method set is swapped in at once.
  */
-export class GrpcListenerNode implements Node, GrpcCallHandler {
+export class GrpcListenerNode implements Node, GrpcCallHandler, PortHolder {
   readonly protocol = 'grpc';
   readonly host: string;
   readonly configuredPort: number;
@@ -42,8 +43,8 @@ export class GrpcListenerNode implements Node, GrpcCallHandler {
   readonly #logger: Logger;
   readonly #failures: FailureLog;
   #server: GrpcServer | undefined;
-  /** The server of the node this one replaces on the same port but another host: closed if it holds the port. */
-  #predecessor: GrpcServer | undefined;
+  /** The server of the node this one replaces on the same port but another host or protocol: paused if it holds the port. */
+  #predecessor: HeldPort | undefined;
   #unregister: (() => void) | undefined;
   #closed = false;
   #successor: GrpcListenerNode | undefined;
@@ -87,9 +88,14 @@ export class GrpcListenerNode implements Node, GrpcCallHandler {
       await server.listen();
     } catch (thrown) {
       const predecessor = this.#predecessor;
-      if (predecessor === undefined || !/EADDRINUSE|address already in use/i.test(String((thrown as Error).message))) throw thrown;
-      await predecessor.close();
-      await server.listen();
+      if (predecessor === undefined || !predecessor.listening || !/EADDRINUSE|address already in use/i.test(String((thrown as Error).message))) throw thrown;
+      await predecessor.pause();
+      try {
+        await server.listen();
+      } catch (again) {
+        await predecessor.resume().catch(() => undefined);
+        throw again;
+      }
     }
     this.#predecessor = undefined;
     if (!bound) this.#logger.info({ address: `${this.host}:${this.port}`, methods: this.#methods.map((method) => method.path) }, 'listening (gRPC)');
@@ -107,13 +113,28 @@ export class GrpcListenerNode implements Node, GrpcCallHandler {
     await server?.close();
   }
 
-  /** Takes over the server of a gRPC listener on the same host and port (see Node.adopt). */
+  /** The port this node's server holds, for an HTTP listener replacing it (PortHolder): pausing closes the server for good. */
+  heldPort(): HeldPort | undefined {
+    const server = this.#server;
+    if (server === undefined) return undefined;
+    return { get listening() { return server.listening; }, pause: () => server.close(), resume: async () => undefined };
+  }
+
+  /**
+   * Takes over the server of a gRPC listener on the same host and port (see Node.adopt); on the
+   * same fixed port with another host, or an HTTP listener's, notes the old server instead:
+   * `activate` pauses it if the port is taken.
+   */
   adopt(previous: Node): void {
-    if (!(previous instanceof GrpcListenerNode) || previous === this || this.#server !== undefined) return;
+    if (previous === this || this.#server !== undefined) return;
+    if (!(previous instanceof GrpcListenerNode)) {
+      this.#predecessor = displacedPort(previous, this);
+      return;
+    }
     const server = previous.#server;
     if (server === undefined || !server.listening || previous.configuredPort !== this.configuredPort) return;
     if (previous.host !== this.host) {
-      if (this.configuredPort !== 0) this.#predecessor = server;
+      if (this.configuredPort !== 0) this.#predecessor = { get listening() { return server.listening; }, pause: () => server.close(), resume: async () => undefined };
       return;
     }
     previous.#server = undefined;

@@ -30,8 +30,8 @@ export class GrpcServer {
   owner: GrpcCallHandler;
   readonly host: string;
   readonly #port: number;
-  readonly #server = new Server();
-  readonly #registered = new Set<string>();
+  #server = new Server();
+  #methods: readonly GrpcMethod[] = [];
   #bound: number | undefined;
   #closing: Promise<void> | undefined;
 
@@ -53,23 +53,30 @@ export class GrpcServer {
   async listen(): Promise<void> {
     if (this.#bound !== undefined) return;
     const address = `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.#port}`;
-    this.#bound = await new Promise<number>((resolve, reject) => {
-      this.#server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
-        if (error === null) resolve(port);
-        else reject(new WeftError('ERR_LISTEN_FAILED', { address, reason: error.message }, { cause: error }));
+    try {
+      this.#bound = await new Promise<number>((resolve, reject) => {
+        this.#server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+          if (error === null) resolve(port);
+          else reject(new WeftError('ERR_LISTEN_FAILED', { address, reason: error.message }, { cause: error }));
+        });
       });
-    });
+    } catch (thrown) {
+      // grpc-js keeps a failed bind's result for the address: a retry (once the port is free) needs a fresh server.
+      this.#server.forceShutdown();
+      this.#server = new Server();
+      this.serve(this.#methods);
+      throw thrown;
+    }
   }
 
   /** Makes exactly `methods` callable, each answered by the owner at call time. */
   serve(methods: readonly GrpcMethod[]): void {
-    for (const path of this.#registered) this.#server.unregister(path);
-    this.#registered.clear();
+    for (const method of this.#methods) this.#server.unregister(method.path);
+    this.#methods = methods;
     for (const method of methods) {
       const handler = (call: unknown, callback?: unknown): void => this.owner.handle(method, call, callback);
       const { responseSerialize, requestDeserialize } = method.definition;
       this.#server.register(method.path, handler as UntypedHandleCall, responseSerialize, requestDeserialize, HANDLER_TYPE[method.shape]);
-      this.#registered.add(method.path);
     }
   }
 

@@ -193,6 +193,26 @@ describe('listener protocol grpc: reload', () => {
     expect(await client(calculatorProto, 'calculator.Calculator', target).unary('Add', { a: 2, b: 2 })).toEqual({ result: 4 });
   });
 
+  it('switches protocol on the same fixed port: http → grpc → http', async () => {
+    const port = await freePort();
+    const specs: Spec[] = [
+      { kind: 'listener', name: 'edge', protocol: 'http', host: '127.0.0.1', port, links: { out: [{ name: 'pong', port: 'in' }] } },
+      { kind: 'snippet', name: 'pong', language: 'text', code: 'pong' },
+      { kind: 'snippet', name: 'sum', language: 'cel', code: '{"result": double(self.a) + double(self.b)}' },
+    ];
+    const { store, stored } = await serve(specs);
+    const ping = () => fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) }).then((response) => response.text(), () => 'failed');
+    expect(await ping()).toBe('pong');
+    const { limits: _limits, ...http } = stored[0]!;
+    await store.update([{ ...http, protocol: 'grpc', proto: calculatorProto, links: { 'Calculator-Add': [{ name: 'sum', port: 'in' }] } }]);
+    await expect.poll(() => (runtime!.table.byName('edge')!.node as { protocol?: string }).protocol, { timeout: 3000 }).toBe('grpc');
+    expect(runtime!.status().find((entry) => entry.name === 'edge')?.pendingError).toBeUndefined();
+    expect(await client(calculatorProto, 'calculator.Calculator', `127.0.0.1:${port}`).unary('Add', { a: 1, b: 2 })).toEqual({ result: 3 });
+    await store.update([{ ...http, revision: 2, protocol: 'http', links: { out: [{ name: 'pong', port: 'in' }] } }]);
+    await expect.poll(() => (runtime!.table.byName('edge')!.node as { protocol?: string }).protocol, { timeout: 3000 }).toBe('http');
+    expect(await ping()).toBe('pong');
+  });
+
   it('keeps serving the old spec when the new one names a missing .proto file, and reports the coded failure', async () => {
     const specs: Spec[] = [
       { kind: 'listener', name: 'calc', protocol: 'grpc', port: 0, proto: calculatorProto, links: { 'Calculator-Add': [{ name: 'sum', port: 'in' }] } },
