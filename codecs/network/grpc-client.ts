@@ -1,4 +1,4 @@
-import { credentials, Client } from '@grpc/grpc-js';
+import type { Client } from '@grpc/grpc-js';
 import { Type } from '@sinclair/typebox';
 import { defineKind, OneToOneNode, Packet, WeftError, type Problem, type Process } from '../../src/index.ts';
 import { delayProblem } from '../_shared/abortable-delay.ts';
@@ -7,6 +7,7 @@ import { traceparentOf } from '../_shared/trace-context.ts';
 import { startChildSpan } from '../_shared/trace/child-span.ts';
 import { endProcessSpan, traceparent as traceparentOfSpan } from '../_shared/trace/process-span.ts';
 import { callMethod } from './grpc/client-call.ts';
+import { grpcLibrary } from './grpc/grpc-library.ts';
 import { loadProto, type GrpcMethod } from './grpc/proto-file.ts';
 
 /** The kind name. */
@@ -43,7 +44,8 @@ export class GrpcClientNode extends OneToOneNode {
   readonly #client: Client;
 
   constructor(options: GrpcClientOptions) {
-    const client = new Client(options.target, credentials.createInsecure());
+    const { grpc } = grpcLibrary();
+    const client = new grpc.Client(options.target, grpc.credentials.createInsecure());
     const settings = { deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS, metadata: options.metadata ?? {} };
     super((process: Process, packet: Packet) => call(client, options.method, process, packet, settings));
     this.#client = client;

@@ -1,5 +1,6 @@
-import { Metadata, type Client, type ClientWritableStream, type ServiceError } from '@grpc/grpc-js';
+import type { Client, ClientWritableStream, ServiceError } from '@grpc/grpc-js';
 import { WeftError } from '../../../src/index.ts';
+import { grpcLibrary } from './grpc-library.ts';
 import { statusError } from './grpc-status.ts';
 import { describe, messageOf } from './message.ts';
 import type { GrpcMethod } from './proto-file.ts';
@@ -30,7 +31,7 @@ export function callMethod(client: Client, method: GrpcMethod, payload: unknown,
     requests.push(message);
   }
   if (settings.signal.aborted) return Promise.resolve(statusError(name, { code: 1, details: 'the calling process ended' }));
-  const metadata = new Metadata();
+  const metadata = new (grpcLibrary().grpc.Metadata)();
   for (const [key, value] of Object.entries(settings.metadata)) metadata.set(key, value);
   const options = { deadline: Date.now() + settings.deadlineMs };
   const { path, definition } = method;

@@ -1,5 +1,6 @@
-import { Server, ServerCredentials, type UntypedHandleCall } from '@grpc/grpc-js';
+import type { Server, UntypedHandleCall } from '@grpc/grpc-js';
 import { WeftError } from '../../../src/index.ts';
+import { grpcLibrary } from './grpc-library.ts';
 import type { GrpcMethod, MethodShape } from './proto-file.ts';
 
 /** Who answers the calls of a GrpcServer: the listener node that owns it now. */
@@ -30,7 +31,7 @@ export class GrpcServer {
   owner: GrpcCallHandler;
   readonly host: string;
   readonly #port: number;
-  #server = new Server();
+  #server: Server = new (grpcLibrary().grpc.Server)();
   #methods: readonly GrpcMethod[] = [];
   #bound: number | undefined;
   #closing: Promise<void> | undefined;
@@ -55,7 +56,7 @@ export class GrpcServer {
     const address = `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.#port}`;
     try {
       this.#bound = await new Promise<number>((resolve, reject) => {
-        this.#server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+        this.#server.bindAsync(address, grpcLibrary().grpc.ServerCredentials.createInsecure(), (error, port) => {
           if (error === null) resolve(port);
           else reject(new WeftError('ERR_LISTEN_FAILED', { address, reason: error.message }, { cause: error }));
         });
@@ -63,7 +64,7 @@ export class GrpcServer {
     } catch (thrown) {
       // grpc-js keeps a failed bind's result for the address: a retry (once the port is free) needs a fresh server.
       this.#server.forceShutdown();
-      this.#server = new Server();
+      this.#server = new (grpcLibrary().grpc.Server)();
       this.serve(this.#methods);
       throw thrown;
     }

@@ -1,8 +1,17 @@
-import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import type { StatusObject } from '@grpc/grpc-js';
 import { toWeftError, WeftError, type Category } from '../../../src/index.ts';
+import { grpcLibrary } from './grpc-library.ts';
+
+/** The gRPC status codes (stable numbers of the gRPC protocol), without loading grpc-js. */
+const STATUS_NAMES = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+] as const;
+type StatusName = (typeof STATUS_NAMES)[number];
+const Status = Object.fromEntries(STATUS_NAMES.map((name, code) => [name, code])) as Readonly<Record<StatusName, number>>;
 
 /** The gRPC status that answers an error of each category (the categories are gRPC's canonical codes). */
-export const grpcStatusOf: Readonly<Record<Category, Status>> = {
+export const grpcStatusOf: Readonly<Record<Category, number>> = {
   'invalid argument': Status.INVALID_ARGUMENT,
   'not found': Status.NOT_FOUND,
   'already exists': Status.ALREADY_EXISTS,
@@ -22,7 +31,7 @@ export const ERROR_CODE_METADATA = 'weft-error-code';
 
 /** The name of a gRPC status code (`INVALID_ARGUMENT`), or `CODE_<n>` for one grpc-js does not know. */
 export function statusName(code: number): string {
-  return Status[code] ?? `CODE_${code}`;
+  return STATUS_NAMES[code] ?? `CODE_${code}`;
 }
 
 /**
@@ -33,10 +42,10 @@ export function statusName(code: number): string {
  */
 export function statusOfError(error: Error): Partial<StatusObject> {
   const weft = toWeftError(error);
-  const metadata = new Metadata();
+  const metadata = new (grpcLibrary().grpc.Metadata)();
   metadata.set(ERROR_CODE_METADATA, weft.code);
   const upstream = weft.code === 'ERR_GRPC_STATUS' ? Number(weft.params.code) : Number.NaN;
-  const code = Number.isInteger(upstream) ? upstream as Status : grpcStatusOf[weft.category];
+  const code = Number.isInteger(upstream) ? upstream : grpcStatusOf[weft.category];
   const details = code === Status.INTERNAL && weft.code !== 'ERR_GRPC_STATUS' ? 'internal error' : weft.message;
   return { code, details, metadata };
 }

@@ -1,6 +1,7 @@
 import { resolve, dirname } from 'node:path';
-import { loadSync, type MethodDefinition, type PackageDefinition } from '@grpc/proto-loader';
+import type { MethodDefinition, PackageDefinition } from '@grpc/proto-loader';
 import { WeftError } from '../../../src/index.ts';
+import { grpcLibrary } from './grpc-library.ts';
 
 /** The four call shapes of a gRPC method. */
 export type MethodShape = 'unary' | 'server-stream' | 'client-stream' | 'bidi';
@@ -44,7 +45,7 @@ export function loadProto(selection: ProtoSelection): GrpcMethod[] {
   const file = resolve(selection.proto);
   let definition: PackageDefinition;
   try {
-    definition = loadSync(file, { ...LOADER_OPTIONS, includeDirs: [dirname(file)] });
+    definition = grpcLibrary().protoLoader.loadSync(file, { ...LOADER_OPTIONS, includeDirs: [dirname(file)] });
   } catch (thrown) {
     throw new WeftError('ERR_GRPC_PROTO_INVALID', { proto: selection.proto, reason: firstLine(thrown) }, { cause: thrown });
   }
