@@ -18,7 +18,8 @@ const kernelZones = [
   { target: './src/loader', from: './src', except: ['./loader', './store', './symbol', './scheme', './spec', './node', './process', './language', './log', './errors'] },
   { target: './src/runtime', from: './src', except: ['./runtime', './auth', './loader', './symbol', './scheme', './store', './spec', './process', './language', './log', './errors'] },
   { target: './src/auth', from: './src', except: ['./auth', './store', './log', './errors'] },
-  { target: './src/ops', from: './src', except: ['./ops', './auth', './runtime', './loader', './symbol', './scheme', './store', './spec', './node', './port', './packet', './process', './language', './log', './errors'] },
+  { target: './src/topology', from: './src', except: ['./topology', './scheme', './spec', './errors'] },
+  { target: './src/ops', from: './src', except: ['./ops', './topology', './auth', './runtime', './loader', './symbol', './scheme', './store', './spec', './node', './port', './packet', './process', './language', './log', './errors'] },
   { target: './src', from: './cli' },
   { target: './src', from: './codecs' },
   { target: './src', from: './schemes' },
@@ -35,7 +36,7 @@ const kernelZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.weft/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '.weft/**', 'ui/assets/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { import: importPlugin },

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { createDefaultLanguages, Scheme, type LanguageRegistry, type SpecStore } from '../src/index.ts';
+import { createDefaultLanguages, createSnippetSandbox, Scheme, type HealthRegistry, type LanguageRegistry, type SpecStore } from '../src/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { coreKinds } from '../schemes/core.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -18,9 +18,14 @@ export function createScheme(): Scheme {
   return new Scheme({ kinds: coreKinds });
 }
 
-/** The languages weft ships; javascript/typescript isolates run where `sandbox` says. */
-export function createLanguages(sandbox: Config['sandbox'] = 'process'): LanguageRegistry {
-  return createDefaultLanguages({ javascript: { isolation: sandbox } });
+/**
+ * The languages weft ships; javascript/typescript isolates run where `sandbox` says. With a
+ * health registry, the sandbox pool is a readiness contributor named `sandbox`.
+ */
+export function createLanguages(isolation: Config['sandbox'] = 'process', health?: HealthRegistry): LanguageRegistry {
+  const sandbox = createSnippetSandbox({ isolation });
+  if (health !== undefined && sandbox.health !== undefined) health.register('sandbox', () => sandbox.health!());
+  return createDefaultLanguages({ javascript: { isolation, sandbox } });
 }
 
 /** The flags of `weft start` that configure the admin API's exposure. */

@@ -9,6 +9,7 @@ import { tokenCommand } from './commands/token.ts';
 import { valuesCommand } from './commands/values.ts';
 import { diffCommand } from './commands/diff.ts';
 import { getCommand } from './commands/get.ts';
+import { graphCommand } from './commands/graph.ts';
 import { injectCommand } from './commands/inject.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { pauseCommand, resumeCommand } from './commands/pause-resume.ts';
@@ -19,7 +20,7 @@ import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 
-const commands = [startCommand, applyCommand, diffCommand, getCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
+const commands = [startCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, validateCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, configCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;

@@ -29,10 +29,13 @@ import { definition as cache } from '../codecs/control/cache.ts';
 import { definition as signal } from '../codecs/system/signal.ts';
 import { definition as consumer } from '../codecs/queue/consumer.ts';
 import { definition as publisher } from '../codecs/queue/publisher.ts';
+import { definition as imap } from '../codecs/network/imap.ts';
+import { definition as imapAppend } from '../codecs/network/imap-append.ts';
 
 /** The built-in kinds every runtime knows, as a readonly table (no import side effects). */
 export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
-  ifKind, switchKind, consumer, publisher, schedule, session, cache, signal, upgrader, gateway, send, websocket, grpc,
+  ifKind, switchKind, consumer, publisher, schedule, session, cache, signal, upgrader, gateway, send, websocket,
+  imap, imapAppend, grpc,
 ] as const satisfies readonly KindDefinition[];

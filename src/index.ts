@@ -16,4 +16,5 @@ export * from './symbol/index.ts';
 export * from './loader/index.ts';
 export * from './runtime/index.ts';
 export * from './auth/index.ts';
+export * from './topology/index.ts';
 export * from './ops/index.ts';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import {
-  Authenticator, controlRoutes, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
-  type Logger, type OpsGuard, type SpecStore,
+  Authenticator, consoleRoutes, controlRoutes, namespaceSpecs, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
+  type Logger, type OpsGuard, type OpsRoute, type SpecStore, uiRoutes,
 } from '../../src/index.ts';
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
@@ -18,6 +18,7 @@ import { shutdownSignal, SIGNAL_EXIT_CODES } from '../shutdown-signal.ts';
 import { startTracing } from '../tracing/start-tracing.ts';
 import { withHopSpans } from '../tracing/with-hop-spans.ts';
 import { traceLogFields } from '../tracing/trace-log-fields.ts';
+import { uiAssetsDir } from '../ui-assets.ts';
 import { tracesEndpoint } from '../tracing/traces-endpoint.ts';
 
 /** Flags of `weft start`. */
@@ -58,10 +59,16 @@ export function startCommand(io: CliIO): Command {
     const opsAuth: { guard?: OpsGuard } = {};
     const guard: OpsGuard | undefined = config.insecure ? undefined : async (headers, role) =>
       opsAuth.guard === undefined ? new WeftError('ERR_AUTH_UNAVAILABLE', { reason: 'the store is not open yet' }) : opsAuth.guard(headers, role);
-    // The control routes (pause, resume, status, inject) serve the runtime once it runs.
+    // The control routes (pause, resume, status, inject) and the console's serve the runtime once it runs.
     const running: Runtime[] = [];
+    const ui = uiAssetsDir();
     const ops = config.ops === undefined ? undefined : new OpsPlane({
-      ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize, routes: controlRoutes(() => running),
+      ...parseOpsAddress(config.ops, { bindPublic: config.opsBindPublic }), logger, guard, maxValueLength: config.opsEventValueSize,
+      routes: (plane): OpsRoute[] => [
+        ...controlRoutes(() => running),
+        ...consoleRoutes({ runtimes: () => running, metrics: plane.metrics, revisions: plane.revisions }),
+        ...(ui === undefined ? [] : uiRoutes({ dir: ui })),
+      ],
     });
     const tracing = traced ? await startTracing({ otel, env: io.env, namespace: config.namespace, logger }) : undefined;
     if (tracing !== undefined) logger.info({ endpoint: tracing.endpoint }, 'tracing to OTLP/HTTP');
@@ -71,7 +78,7 @@ export function startCommand(io: CliIO): Command {
       const starting = ops?.health.register('engine', () => ({ ok: false, reason: 'starting' }));
       if (ops !== undefined) {
         const address = await ops.start();
-        logger.info({ ops: `${address.address}:${address.port}` }, 'ops plane listening');
+        logger.info({ ops: `${address.address}:${address.port}`, ...(ui === undefined ? {} : { console: `http://${address.address}:${address.port}/ui` }) }, 'ops plane listening');
       }
       const runtime = await retryWhileStoreDown(() => startRuntime(io, config, flags, sourced, logger, ops === undefined ? undefined : { plane: ops, auth: opsAuth }, tracing !== undefined), {
         logger, store: redactStoreUrl(config.store), signal: shutdown.signal,
@@ -84,6 +91,8 @@ export function startCommand(io: CliIO): Command {
         if (node.state !== 'active') logger.warn({ node: node.name ?? node.id, state: node.state, problems: node.problems, err: node.error?.message }, 'node is not active');
       }
       running.push(runtime);
+      // The console's revision history starts with what the runtime loaded.
+      ops?.revisions.sync(namespaceSpecs(runtime).map((entry) => entry.spec));
       starting?.();
       logger.info({ store: redactStoreUrl(config.store) }, 'weft is running; stop with Ctrl-C');
       const stopWatching = watchConfigFile({
@@ -126,7 +135,7 @@ async function startRuntime(io: CliIO, config: Config, flags: StartFlags, source
     namespace: config.namespace,
     store,
     scheme,
-    languages: createLanguages(config.sandbox),
+    languages: createLanguages(config.sandbox, ops?.plane.health),
     logger,
     drainTimeoutMs: config.drainTimeoutMs,
     processTimeoutMs: config.processTimeoutMs,

@@ -2,8 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineKind, OneToOneNode, Packet, WeftError, type Logger, type Problem, type Process } from '../../src/index.ts';
 import { bindInput } from './sql/bind-input.ts';
 import type { Isolation, SqlDriver } from './sql/driver.ts';
-import { MysqlDriver } from './sql/mysql-driver.ts';
-import { PostgresDriver } from './sql/postgres-driver.ts';
+import { LazyDriver } from './sql/lazy-driver.ts';
 import { sqlError } from './sql/sql-error.ts';
 import { SqliteDriver } from './sql/sqlite-driver.ts';
 import { Transactions } from './sql/transactions.ts';
@@ -103,8 +102,12 @@ function validate(spec: SqlSpec): Problem[] {
 
 function createDriver(spec: SqlSpec, logger: Logger): SqlDriver {
   const options = { source: spec.source, connections: spec.connections ?? DEFAULT_CONNECTIONS, logger };
-  if (spec.driver === 'postgres') return new PostgresDriver(options);
-  if (spec.driver === 'mysql') return new MysqlDriver({ ...options, source: spec.source.replace(/^mariadb:/i, 'mysql:') });
+  // pg and mysql2 load with the first transaction (an engine without such specs never loads them).
+  if (spec.driver === 'postgres') return new LazyDriver('postgres', async () => new (await import('./sql/postgres-driver.ts')).PostgresDriver(options));
+  if (spec.driver === 'mysql') {
+    const source = spec.source.replace(/^mariadb:/i, 'mysql:');
+    return new LazyDriver('mysql', async () => new (await import('./sql/mysql-driver.ts')).MysqlDriver({ ...options, source }));
+  }
   return new SqliteDriver(options);
 }
 

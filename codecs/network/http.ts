@@ -1,6 +1,6 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Type } from '@sinclair/typebox';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { defineKind, OneToOneNode, Packet, WeftError, type Problem, type Process } from '../../src/index.ts';
 import { delayProblem } from '../_shared/abortable-delay.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
@@ -44,7 +44,11 @@ export interface HttpClientOptions {
 }
 
 interface Client {
-  readonly pool: Pool;
+  /** Made on the first call, when undici is loaded (an engine without http nodes never loads it). */
+  pool: Pool | undefined;
+  closed: boolean;
+  readonly origin: string;
+  readonly connections: number;
   readonly defaults: RequestDefaults;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
@@ -64,7 +68,10 @@ export class HttpClientNode extends OneToOneNode {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     const client: Client = {
-      pool: new Pool(options.url.origin, { connections: options.connections ?? DEFAULT_CONNECTIONS }),
+      pool: undefined,
+      closed: false,
+      origin: options.url.origin,
+      connections: options.connections ?? DEFAULT_CONNECTIONS,
       defaults: { url: options.url, method: options.method, headers },
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -75,7 +82,9 @@ export class HttpClientNode extends OneToOneNode {
 
   override async close(): Promise<void> {
     super.close();
+    this.#client.closed = true;
     const pool = this.#client.pool;
+    if (pool === undefined) return;
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
     try {
@@ -86,6 +95,16 @@ export class HttpClientNode extends OneToOneNode {
       clearTimeout(timer);
     }
   }
+}
+
+let undici: Promise<{ readonly Pool: typeof Pool }> | undefined;
+
+async function openPool(client: Client): Promise<Pool> {
+  undici ??= import('undici');
+  const { Pool } = await undici;
+  if (client.closed) throw new Error('the http node closed');
+  client.pool ??= new Pool(client.origin, { connections: client.connections });
+  return client.pool;
 }
 
 async function call(client: Client, process: Process, packet: Packet): Promise<Packet> {
@@ -113,7 +132,8 @@ async function call(client: Client, process: Process, packet: Packet): Promise<P
   };
   process.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const response = await client.pool.request({
+    const pool = client.pool ?? (await openPool(client));
+    const response = await pool.request({
       ...request,
       signal: controller.signal,
       // The node's own timer bounds the whole call; undici's per-phase timers only back it up.

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { defineKind, Packet, WeftError, type CodecContext, type Node, type Problem, type Process, type Reply } from '../../src/index.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
 import { HTTP_TAKEOVER, type HttpTakeover } from '../_shared/http/takeover.ts';
 import { CLOSE_GOING_AWAY, CLOSE_RESTART, type ConnectionLimits } from '../_shared/ws/ws-connection.ts';
+import { wsLibrary } from '../_shared/ws/ws-library.ts';
 import { WsNode } from '../_shared/ws/ws-node.ts';
 
 /** The kind name; `gateway` (uniflow's older name) is registered too. */
@@ -50,7 +51,7 @@ export class UpgraderNode extends WsNode {
     super(options.name, kind, options.context);
     this.limits = { closeTimeoutMs: options.closeTimeoutMs, sendBuffer: options.sendBuffer, pingMs: options.pingMs };
     this.cluster = options.cluster;
-    this.#server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, clientTracking: false, perMessageDeflate: false });
+    this.#server = new (wsLibrary().WebSocketServer)({ noServer: true, maxPayload: options.maxPayload, clientTracking: false, perMessageDeflate: false });
   }
 
   async activate(): Promise<void> {

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import WebSocket from 'ws';
 import { defineKind, Packet, WeftError, type CodecContext, type Problem, type Process, type Reply } from '../../src/index.ts';
 import { durationMs, durationSchema } from '../_shared/duration.ts';
 import { redactUrl } from '../_shared/http/redact-url.ts';
 import type { ConnectionLimits } from '../_shared/ws/ws-connection.ts';
+import { wsLibrary } from '../_shared/ws/ws-library.ts';
 import { WsNode } from '../_shared/ws/ws-node.ts';
 
 /** The kind name. */
@@ -48,7 +48,7 @@ export class WebSocketClientNode extends WsNode {
   protected open(process: Process, _packet: Packet): Reply {
     const { url, timeoutMs, headers, maxPayload } = this.#options;
     return new Promise<Packet>((resolve) => {
-      const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, headers, maxPayload, perMessageDeflate: false });
+      const socket = new (wsLibrary().WebSocket)(url, { handshakeTimeout: timeoutMs, headers, maxPayload, perMessageDeflate: false });
       let settled = false;
       const fail = (error: WeftError): void => {
         if (settled) return;

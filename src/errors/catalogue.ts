@@ -572,6 +572,16 @@ export const catalogue = {
     message: 'inject request is invalid: {reason}',
     hint: 'Send a JSON body {port, value}: port names an in-port of the node (default in), value is the payload.',
   },
+  ERR_REVISION_NOT_KEPT: {
+    category: 'not found',
+    message: 'revision {revision} of {node} is not kept by this engine (it keeps {kept})',
+    hint: 'The ops console keeps only the revisions this engine has seen since it started, and a bounded number of them (docs/ui.md); ask for one it lists under /revisions.',
+  },
+  ERR_OPS_QUERY_INVALID: {
+    category: 'invalid argument',
+    message: 'query parameter {name} is invalid: {reason}',
+    hint: 'See docs/ui.md for the console routes and their parameters.',
+  },
   ERR_OPS_UNREACHABLE: {
     category: 'unavailable',
     message: 'cannot reach the ops plane at {address}: {reason}',
@@ -626,6 +636,26 @@ export const catalogue = {
     category: 'unavailable',
     message: 'queue broker {url} is unavailable: {reason}',
     hint: 'Check the URL and that the broker runs; consumers retry with backoff and log when it is back.',
+  },
+  ERR_IMAP_UNAVAILABLE: {
+    category: 'unavailable',
+    message: 'IMAP server {server} is unavailable: {reason}',
+    hint: 'Check the url or host and port, TLS (secure) and that the server runs; an imap source retries with backoff (logging once when it goes away and once when it is back) and the engine keeps serving.',
+  },
+  ERR_IMAP_AUTH_FAILED: {
+    category: 'unauthenticated',
+    message: 'IMAP server {server} refused the login: {reason}',
+    hint: 'Check auth.user and auth.pass (or the values and environment variables their templates name); the source keeps retrying with backoff, and a changed value reloads it.',
+  },
+  ERR_IMAP_MAILBOX_NOT_FOUND: {
+    category: 'not found',
+    message: 'IMAP server {server} has no mailbox "{mailbox}"',
+    hint: 'Create the mailbox or fix the mailbox (or moveTo) field; hierarchy levels are separated as the server does it (often / or .).',
+  },
+  ERR_IMAP_MESSAGE_INVALID: {
+    category: 'invalid argument',
+    message: 'the message cannot be appended: {reason}',
+    hint: 'Send imap-append {from, to, subject, text} (html, cc, inReplyTo, references and headers optional), or {raw} with a whole RFC 5322 message (docs/kinds/imap-append.md).',
   },
   ERR_CONSUMER_NOT_FOUND: {
     category: 'not found',

@@ -1,9 +1,8 @@
 import { WeftError } from '../errors/index.ts';
-import type { Runtime } from '../runtime/index.ts';
-import { errorResponse } from './control/error-response.ts';
 import { inject } from './control/inject.ts';
 import { namespaceStatus } from './control/namespace-status.ts';
-import type { OpsRequest, OpsResponse, OpsRoute } from './ops-route.ts';
+import { runtimeScope, type RuntimeSource } from './control/runtime-scope.ts';
+import type { OpsRoute } from './ops-route.ts';
 
 /**
  * The control routes of the ops plane for the runtimes an engine runs (one per namespace; or a
@@ -15,24 +14,8 @@ import type { OpsRequest, OpsResponse, OpsRoute } from './ops-route.ts';
  * A namespace no runtime here runs answers 404 ERR_NAMESPACE_NOT_RUN; every failure is a coded
  * error response (see `errorResponse`), never a throw.
  */
-export function controlRoutes(runtimes: Runtime | readonly Runtime[] | (() => readonly Runtime[])): OpsRoute[] {
-  const current = (): readonly Runtime[] => {
-    if (typeof runtimes === 'function') return runtimes();
-    return Array.isArray(runtimes) ? runtimes : [runtimes as Runtime];
-  };
-  const scoped = (handle: (runtime: Runtime, request: OpsRequest) => OpsResponse | Promise<OpsResponse>) => async (request: OpsRequest): Promise<OpsResponse> => {
-    const namespace = request.params.namespace ?? '';
-    const list = current();
-    const runtime = list.find((candidate) => candidate.namespace === namespace);
-    if (runtime === undefined) {
-      return errorResponse(new WeftError('ERR_NAMESPACE_NOT_RUN', { namespace, running: list.map((candidate) => candidate.namespace).join(', ') || 'none' }));
-    }
-    try {
-      return await handle(runtime, request);
-    } catch (thrown) {
-      return errorResponse(thrown);
-    }
-  };
+export function controlRoutes(runtimes: RuntimeSource): OpsRoute[] {
+  const scoped = runtimeScope(runtimes);
   const toggle = (pause: boolean) => scoped((runtime) => {
     if (runtime.state !== 'running' && runtime.state !== 'starting') throw new WeftError('ERR_SHUTTING_DOWN');
     const changed = pause ? runtime.pause() : runtime.resume();

@@ -40,6 +40,11 @@ export class OpsMetrics {
     return stats;
   }
 
+  /** The stats of a node, or undefined when nothing has counted for it yet. */
+  find(namespace: string, node: string): NodeStats | undefined {
+    return this.#nodes.get(`${namespace}\u0000${node}`);
+  }
+
   namespace(namespace: string): NamespaceStats {
     let stats = this.#namespaces.get(namespace);
     if (stats === undefined) this.#namespaces.set(namespace, (stats = new NamespaceStats(namespace)));

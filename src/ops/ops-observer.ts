@@ -135,7 +135,9 @@ export class OpsObserver implements RuntimeObserver {
     if (this.#counted.has(error)) return;
     this.#counted.add(error);
     target.errors++;
-    if (this.bus.accepts('node:error')) this.bus.publish({ type: 'node:error', namespace: this.namespace, node: link.target.node, process: rootOf(process).id, error: errorOf(error) });
+    const root = rootOf(process).id;
+    target.recordError({ ...errorOf(error), process: root });
+    if (this.bus.accepts('node:error')) this.bus.publish({ type: 'node:error', namespace: this.namespace, node: link.target.node, process: root, error: errorOf(error) });
   }
 }
 

@@ -12,14 +12,18 @@ import { OpsObserver } from './ops-observer.ts';
 import type { OpsGuard, OpsRoute } from './ops-route.ts';
 import { OpsServer } from './ops-server.ts';
 import { prometheusRegistry } from './prometheus-registry.ts';
+import { RevisionHistory } from './revision-history.ts';
 
 /** Options of an OpsPlane; only host and port are required. */
 export interface OpsPlaneOptions {
   readonly host: string;
   /** 0 for a free port. */
   readonly port: number;
-  /** Routes of other providers (pause/resume/inject…), served beside metrics and health. */
-  readonly routes?: readonly OpsRoute[];
+  /**
+   * Routes of other providers (pause/resume/inject, the console…), served beside metrics and
+   * health; a function is called once with the plane, for routes that read its metrics or revisions.
+   */
+  readonly routes?: readonly OpsRoute[] | ((plane: OpsPlane) => readonly OpsRoute[]);
   readonly guard?: OpsGuard;
   readonly logger?: Logger;
   /** The longest port:emit value, as JSON characters (default 1024). */
@@ -44,6 +48,8 @@ export class OpsPlane {
   readonly metrics = new OpsMetrics();
   readonly events: EventBus;
   readonly health = new HealthRegistry();
+  /** The spec revisions seen by the runtimes it watches, since start (the console's history). */
+  readonly revisions = new RevisionHistory();
   readonly #options: OpsPlaneOptions;
   readonly #server: OpsServer;
   readonly #liveness: { lastBeat: number; maxLagMs: number };
@@ -54,7 +60,8 @@ export class OpsPlane {
     this.#options = options;
     this.events = new EventBus({ maxBufferedBytes: options.maxBufferedBytes });
     this.#liveness = { lastBeat: performance.now(), maxLagMs: options.maxEventLoopLagMs ?? 2000 };
-    const routes = [...metricsRoutes(this.metrics, () => this.registry()), ...healthRoutes(this.health, this.#liveness), ...(options.routes ?? [])];
+    const extra = typeof options.routes === 'function' ? options.routes(this) : options.routes ?? [];
+    const routes = [...metricsRoutes(this.metrics, () => this.registry()), ...healthRoutes(this.health, this.#liveness), ...extra];
     this.#server = new OpsServer({ host: options.host, port: options.port, routes, guard: options.guard, events: this.events, logger: options.logger ?? silentLogger });
   }
 
@@ -72,7 +79,7 @@ export class OpsPlane {
   /**
    * Makes readiness cover a runtime (running, every spec active) and its store (connected, feed
    * live), counts its node states and backpressure events, and publishes spec:applied and
-   * namespace:paused/resumed. Returns the function that stops.
+   * namespace:paused/resumed, and records its spec changes in `revisions`. Returns the function that stops.
    */
   watch(runtime: Runtime, store: SpecStore): () => void {
     const namespace = runtime.namespace;
@@ -94,6 +101,7 @@ export class OpsPlane {
       }),
       runtime.onPauseChange((paused) => this.events.publish({ type: paused ? 'namespace:paused' : 'namespace:resumed', namespace, backlog: runtime.processes.backlogSize })),
       runtime.specChanges.subscribe((changes) => {
+        for (const change of changes) this.revisions.record(change.op, change.spec);
         if (!this.events.accepts('spec:applied')) return;
         for (const change of changes) {
           this.events.publish({ type: 'spec:applied', namespace, node: change.spec.name ?? change.spec.id, op: change.op, id: change.spec.id, kind: change.spec.kind, revision: change.spec.revision });

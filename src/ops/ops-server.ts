@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { catalogue, httpStatusOf, WeftError, type ErrorRow } from '../errors/index.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
 import type { EventBus } from './event-bus.ts';
@@ -26,6 +27,12 @@ export interface OpsServerOptions {
 }
 
 const EVENTS_PATH = '/v1/events';
+const EVENTS_PROTOCOL = 'weft.events';
+const BEARER_PROTOCOL = 'weft.bearer.';
+
+const require = createRequire(import.meta.url);
+/** ws, loaded when an ops plane is made, not by every engine that imports the kernel. */
+const wsServer = (): typeof WebSocketServer => (require('ws') as { WebSocketServer: typeof WebSocketServer }).WebSocketServer;
 
 /**
  * The ops plane's HTTP server (node:http + find-my-way, to keep an idle engine small): serves
@@ -47,7 +54,9 @@ export class OpsServer {
     this.#server = createServer((request, response) => void this.#serve(request, response));
     if (options.events !== undefined) {
       const bus = options.events;
-      const sockets = (this.#sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }));
+      // Browsers cannot set headers on a WebSocket: the console offers `weft.events` and its token as `weft.bearer.TOKEN`; only the first is answered.
+      const handleProtocols = (offered: Set<string>) => (offered.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false);
+      const sockets = (this.#sockets = new (wsServer())({ noServer: true, maxPayload: 64 * 1024, handleProtocols }));
       sockets.on('connection', (socket: WebSocket) => eventConnection(socket, bus));
       this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.#upgrade(request, socket, head));
     }
@@ -106,7 +115,7 @@ export class OpsServer {
     const path = new URL(request.url ?? '/', 'http://ops').pathname;
     let error: WeftError | undefined;
     if (path !== EVENTS_PATH) error = new WeftError('ERR_OPS_ROUTE_NOT_FOUND', { method: 'GET (upgrade)', path });
-    else error = await this.#options.guard?.(request.headers, 'read');
+    else error = await this.#options.guard?.(withProtocolToken(request.headers), 'read');
     if (error !== undefined) {
       const answer = errorResponse(error);
       const body = JSON.stringify(answer.body);
@@ -115,6 +124,14 @@ export class OpsServer {
     }
     this.#sockets!.handleUpgrade(request, socket, head, (client) => this.#sockets!.emit('connection', client, request));
   }
+}
+
+/** The headers with `Authorization: Bearer TOKEN` from a `weft.bearer.TOKEN` subprotocol, when they carry no Authorization of their own. */
+function withProtocolToken(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers.authorization !== undefined) return headers;
+  const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((entry) => entry.trim());
+  const token = offered.find((entry) => entry.startsWith(BEARER_PROTOCOL))?.slice(BEARER_PROTOCOL.length);
+  return token === undefined || token === '' ? headers : { ...headers, authorization: `Bearer ${token}` };
 }
 
 /** The response of a coded error: its code's status (or its category's), `{error: {code, message}}`. */

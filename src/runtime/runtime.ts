@@ -65,6 +65,8 @@ export class Runtime {
   readonly processes: ProcessGroup;
   readonly table: SymbolTable;
   readonly loader: Loader;
+  /** The scheme its specs compile with (what the ops console asks for a kind's ports). */
+  readonly scheme: Scheme;
   /** The namespace's spec changes, published by the loader once loaded (the `signal` kind's feed). */
   readonly specChanges = new SpecChanges();
   readonly #options: RuntimeOptions;
@@ -75,6 +77,7 @@ export class Runtime {
   constructor(options: RuntimeOptions) {
     this.#options = options;
     this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.scheme = options.scheme;
     this.#logger = (options.logger ?? silentLogger).child({ namespace: this.namespace });
     const maxDurationMs = options.processTimeoutMs ?? DEFAULT_PROCESS_TIMEOUT_MS;
     const observer = options.observer;

@@ -17,7 +17,9 @@ const MAX_FIELD_PROBLEMS = 100;
 
 interface CompiledKind {
   readonly definition: KindDefinition;
-  readonly check: TypeCheck<TObject>;
+  /** The spec's full schema (common fields and the kind's), compiled into `check` when a spec of the kind is first validated. */
+  readonly schema: TObject;
+  check?: TypeCheck<TObject>;
 }
 
 /**
@@ -30,8 +32,9 @@ export class Scheme {
 
   constructor(options: SchemeOptions) {
     for (const definition of options.kinds) {
-      const full = Type.Object({ ...commonProperties, ...definition.schema.properties }, { additionalProperties: false });
-      this.#kinds.set(definition.kind, { definition, check: TypeCompiler.Compile(full) });
+      // Compiled on first use: an engine pays only for the kinds its specs use.
+      const schema = Type.Object({ ...commonProperties, ...definition.schema.properties }, { additionalProperties: false });
+      this.#kinds.set(definition.kind, { definition, schema });
     }
   }
 
@@ -67,7 +70,7 @@ export class Scheme {
     if (compiled === undefined) {
       return [{ path: 'kind', code: 'ERR_KIND_UNKNOWN', message: `unknown kind "${spec.kind}" (known: ${this.kinds.join(', ')})` }];
     }
-    const problems = fieldProblems(compiled.check, spec);
+    const problems = fieldProblems((compiled.check ??= TypeCompiler.Compile(compiled.schema)), spec);
     // Other field problems do not hide link problems; malformed links stop here. A port
     // declaration computed from the spec is only asked about a spec whose fields are valid.
     if (problems.some((problem) => /^links(?:$|[.[])/.test(problem.path))) return problems;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import { WeftError } from '../../../src/index.ts';
 import type { OutgoingFrame } from './frame.ts';
@@ -36,8 +36,9 @@ export class ClusterBus {
   readonly origin = uuidv7();
   readonly #channel: string;
   readonly #receiver: ClusterReceiver;
-  readonly #pub: Redis;
-  readonly #sub: Redis;
+  /** Made on first connect, when ioredis is loaded (an engine without a cluster never loads it). */
+  #clients: { readonly pub: Redis; readonly sub: Redis } | undefined;
+  #closed = false;
   #ready: Promise<void> | undefined;
   /** Messages published, and received from other engines. */
   published = 0;
@@ -47,11 +48,6 @@ export class ClusterBus {
     this.url = url;
     this.#channel = `weft:ws:${namespace}`;
     this.#receiver = receiver;
-    this.#pub = new Redis(url, options);
-    this.#sub = new Redis(url, options);
-    this.#pub.on('error', () => undefined);
-    this.#sub.on('error', () => undefined);
-    this.#sub.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.#receive(raw));
   }
 
   /** Connects and subscribes (once); ERR_WS_CLUSTER_UNAVAILABLE when Redis does not answer in time. */
@@ -59,8 +55,10 @@ export class ClusterBus {
     return (this.#ready ??= this.#connect());
   }
 
-  /** Publishes a message to the other engines (fire and forget: a lost message is a lost frame). */
+  /** Publishes a message to the other engines (fire and forget: a lost message is a lost frame, as is one sent before the first connect). */
   publish(message: ClusterMessage): void {
+    const pub = this.#clients?.pub;
+    if (pub === undefined) return;
     const wire: Wire = { o: this.origin, k: message.kind };
     if (message.kind === 'send') wire.i = message.ids;
     else wire.r = message.room;
@@ -71,20 +69,37 @@ export class ClusterBus {
       wire.d = message.frame.binary ? (message.frame.data as Buffer).toString('base64') : (message.frame.data as string);
     }
     this.published++;
-    void this.#pub.publish(this.#channel, JSON.stringify(wire)).catch(() => undefined);
+    void pub.publish(this.#channel, JSON.stringify(wire)).catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    this.#pub.disconnect();
-    this.#sub.disconnect();
+    this.#closed = true;
+    this.#clients?.pub.disconnect();
+    this.#clients?.sub.disconnect();
     await Promise.resolve();
+  }
+
+  async #open(): Promise<{ readonly pub: Redis; readonly sub: Redis }> {
+    const { Redis } = await import('ioredis');
+    if (this.#closed) throw new Error('the cluster bus closed');
+    if (this.#clients !== undefined) return this.#clients;
+    const pub = new Redis(this.url, options);
+    const sub = new Redis(this.url, options);
+    pub.on('error', () => undefined);
+    sub.on('error', () => undefined);
+    sub.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.#receive(raw));
+    return (this.#clients = { pub, sub });
   }
 
   async #connect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS)));
     try {
-      await Promise.race([Promise.all([this.#pub.connect(), this.#sub.connect()]).then(() => this.#sub.subscribe(this.#channel)), late]);
+      const connecting = this.#open().then(async ({ pub, sub }) => {
+        await Promise.all([pub.connect(), sub.connect()]);
+        await sub.subscribe(this.#channel);
+      });
+      await Promise.race([connecting, late]);
     } catch (thrown) {
       this.#ready = undefined;
       throw new WeftError('ERR_WS_CLUSTER_UNAVAILABLE', { url: redact(this.url), reason: thrown instanceof Error ? thrown.message : String(thrown) }, { cause: thrown });

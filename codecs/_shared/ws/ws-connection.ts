@@ -1,6 +1,10 @@
-import WebSocket from 'ws';
+import type { WebSocket } from 'ws';
 import type { Logger, Process } from '../../../src/index.ts';
 import { isFrame, outgoing, type OutgoingFrame } from './frame.ts';
+
+/** WebSocket ready states (the ws library's constants, which are the WHATWG ones). */
+const CONNECTING = 0;
+const OPEN = 1;
 
 /** Close codes weft uses (RFC 6455 §7.4.1). */
 export const CLOSE_NORMAL = 1000;
@@ -86,7 +90,7 @@ export class WsConnection {
 
   /** True until the connection starts closing. */
   get open(): boolean {
-    return this.socket.readyState === WebSocket.OPEN && this.#closeCode === undefined;
+    return this.socket.readyState === OPEN && this.#closeCode === undefined;
   }
 
   /** Bytes waiting to be written to the peer now. */
@@ -144,7 +148,7 @@ export class WsConnection {
     this.#closeCode = code;
     this.#closeReason = reason;
     const state = this.socket.readyState;
-    if (state === WebSocket.CONNECTING || state === WebSocket.OPEN) this.socket.close(code, reason);
+    if (state === CONNECTING || state === OPEN) this.socket.close(code, reason);
     this.#closeTimer = setTimeout(() => this.socket.terminate(), this.#limits.closeTimeoutMs);
     this.#closeTimer.unref();
   }
@@ -157,7 +161,7 @@ export class WsConnection {
       return;
     }
     this.#alive = false;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+    if (this.socket.readyState === OPEN) this.socket.ping();
   }
 
   #onClose(code: number, reason: string): void {

@@ -7,7 +7,7 @@ import { errorView } from './error-view.ts';
 import { FairQueue } from './fair-queue.ts';
 import { SandboxCall } from './sandbox-call.ts';
 import { SandboxWorker, type WorkerDeath } from './sandbox-worker.ts';
-import type { SnippetSandbox, SnippetSource } from './snippet-sandbox.ts';
+import type { SandboxHealth, SnippetSandbox, SnippetSource } from './snippet-sandbox.ts';
 import { DEFAULT_SNIPPET_LIMITS, type SnippetLimits } from './snippet-limits.ts';
 
 /** Options of the process sandbox. */
@@ -40,6 +40,8 @@ const MAX_QUEUED = 10_000;
 /** Back-off of replacements for children that die before they are ready (a broken install). */
 const RESTART_BASE_MS = 100;
 const RESTART_MAX_MS = 5000;
+/** Children in a row that died before answering, past which the sandbox reports itself not ready. */
+const FAILED_STARTS_UNREADY = 3;
 const MiB = 1024 * 1024;
 
 /**
@@ -71,6 +73,7 @@ export class ProcessSandbox implements SnippetSandbox {
   readonly #closing = new Set<Promise<void>>();
   #nextSnippet = 0;
   #failedStarts = 0;
+  #lastStartFailure: string | undefined;
   #ticker: NodeJS.Timeout | undefined;
   #lastWatch = 0;
   #closed = false;
@@ -85,6 +88,18 @@ export class ProcessSandbox implements SnippetSandbox {
     const payloadMb = options.limits?.payloadMb ?? DEFAULT_SNIPPET_LIMITS.payloadMb;
     this.#heapMb = 256 + 8 * payloadMb;
     this.#logger = options.logger;
+  }
+
+  /**
+   * Not ready while children keep dying before they answer (FAILED_STARTS_UNREADY starts in a
+   * row: a broken install, no memory to spawn, an isolate that cannot be made); ready before
+   * the first compile (no child is needed yet) and again once a child answers.
+   */
+  health(): SandboxHealth {
+    if (this.#closed) return { ok: false, reason: 'closed' };
+    if (this.#failedStarts >= FAILED_STARTS_UNREADY) return { ok: false, reason: `sandbox processes fail to start (${this.#failedStarts} in a row${this.#lastStartFailure === undefined ? '' : `: ${this.#lastStartFailure}`})` };
+    const ready = this.#workers.filter((worker) => worker.state === 'ready').length;
+    return this.#workers.length === 0 ? { ok: true, reason: 'no snippet compiled yet' } : { ok: true, reason: `${ready} of ${this.#workers.length} processes ready` };
   }
 
   get processIds(): readonly number[] {
@@ -246,6 +261,7 @@ export class ProcessSandbox implements SnippetSandbox {
     if (index === -1) return;
     const neverReady = !dead.wasReady;
     this.#failedStarts = neverReady ? this.#failedStarts + 1 : 0;
+    if (neverReady) this.#lastStartFailure = death.verdict.reason;
     const delay = neverReady ? Math.min(RESTART_BASE_MS * 2 ** (this.#failedStarts - 1), RESTART_MAX_MS) : 0;
     if (!neverReady) this.#report(death);
     this.#workers[index] = this.#worker(delay);

@@ -31,5 +31,16 @@ export interface SnippetSandbox {
   /** The process ids of the sandbox children running now (none in process, or before the first compile). */
   readonly processIds: readonly number[];
   compile(source: SnippetSource): Program | Promise<Program>;
+  /**
+   * Whether snippets can run now, for readiness (`/readyz` names it `sandbox`): cheap,
+   * synchronous, never throws. Absent for a sandbox that cannot fail on its own (in-process).
+   */
+  health?(): SandboxHealth;
   close(): Promise<void>;
+}
+
+/** A sandbox's answer to a readiness probe (the shape of a health contributor's check). */
+export interface SandboxHealth {
+  readonly ok: boolean;
+  readonly reason?: string;
 }
