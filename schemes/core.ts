@@ -19,6 +19,7 @@ import { definition as http } from '../codecs/network/http.ts';
 import { definition as upgrader, gatewayDefinition as gateway } from '../codecs/network/upgrader.ts';
 import { definition as send } from '../codecs/network/send.ts';
 import { definition as websocket } from '../codecs/network/websocket.ts';
+import { definition as grpc } from '../codecs/network/grpc-client.ts';
 import { definition as syscall } from '../codecs/system/syscall.ts';
 import { definition as exec } from '../codecs/system/exec.ts';
 import { definition as schedule } from '../codecs/system/schedule.ts';
@@ -41,6 +42,6 @@ export const coreKinds = [
   snippet, nop, router, listener, http, syscall, exec, sql, rdb,
   block, pipe, call, forLoop, loop, fork, merge, split, retry, sleep, tryKind, throwKind,
   ifKind, switchKind, consumer, publisher, schedule, session, cache, signal, upgrader, gateway, send, websocket,
-  imap, imapAppend,
+  imap, imapAppend, grpc,
   file, fileSink, accumulator, unbatch, aggregate,
 ] as const satisfies readonly KindDefinition[];

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { TSchema } from '@sinclair/typebox';
 import { stringify } from 'yaml';
-import { WeftError, type KindDefinition, type Scheme } from '../../src/index.ts';
+import { WeftError, type KindDefinition, type PortDeclaration, type Scheme, type Spec } from '../../src/index.ts';
 import { createScheme, outputOption } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { renderTable, type OutputFormat } from '../print.ts';
@@ -74,7 +74,8 @@ export function explainCommand(io: CliIO): Command {
       const definition = definitionOf(scheme, kind!);
       const schema = path.length === 0 ? definition.schema : fieldAt(definition.schema, path);
       if (schema === undefined) throw new WeftError('ERR_CONFIG_INVALID', { reason: `kind ${kind} has no field ${path.join('.')} (weft explain ${kind} lists them)` });
-      const ports = typeof definition.ports === 'function' ? undefined : definition.ports;
+      // Ports computed from the spec are shown as a spec with only the kind has them (its defaults).
+      const ports = typeof definition.ports === 'function' ? portsOfDefaults(definition.ports, kind!) : definition.ports;
       const fields = fieldsOf(schema, '');
       const info = {
         kind, ...(path.length > 0 ? { field: path.join('.'), type: typeOf(schema) } : {}),
@@ -89,4 +90,13 @@ export function explainCommand(io: CliIO): Command {
       io.stdout.write(lines.join('\n') + '\n');
       if (fields.length > 0) io.stdout.write(renderTable(fields.map((field) => ({ ...field, required: field.required ? 'yes' : '' })), ['field', 'type', 'required', 'description']));
     });
+}
+
+/** The ports a kind declares for a spec holding nothing but the kind, or undefined when it cannot tell. */
+function portsOfDefaults(ports: (spec: Spec) => PortDeclaration, kind: string): PortDeclaration | undefined {
+  try {
+    return ports({ kind });
+  } catch {
+    return undefined;
+  }
 }

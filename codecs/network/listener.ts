@@ -26,13 +26,15 @@ import { withSpan } from '../_shared/trace/process-span.ts';
 import { readTlsMaterial, TlsSchema, TlsWatcher, type TlsMaterial, type TlsSpec } from './listener/tls-files.ts';
 import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from './listener/upgrade-request.ts';
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
+import { grpcFieldProblems, grpcListener, grpcListenerFields, grpcPorts } from './grpc/grpc-listener.ts';
+import { displacedPort, type HeldPort, type PortHolder } from './grpc/port-holder.ts';
 
 /** The kind name. */
 export const kind = 'listener';
 
 /** The listener's own spec fields. */
 export const schema = Type.Object({
-  protocol: Type.Literal('http', { description: 'The protocol served; only "http".' }),
+  protocol: Type.Union([Type.Literal('http'), Type.Literal('grpc')], { description: 'The protocol served: "http", or "grpc" (the services of a .proto file; docs/kinds/grpc.md).' }),
   host: Type.Optional(Type.String({ minLength: 1, description: 'The address to bind; default "127.0.0.1" (this machine only); "0.0.0.0" serves every interface (in a container, say).' })),
   port: Type.Integer({ minimum: 0, maximum: 65_535, description: 'The TCP port; 0 picks a free one (tests).' }),
   limits: Type.Optional(LimitsSchema),
@@ -40,6 +42,7 @@ export const schema = Type.Object({
   rateLimit: Type.Optional(RateLimitSchema),
   tls: Type.Optional(TlsSchema),
   auth: Type.Optional(AuthSchema),
+  ...grpcListenerFields,
 });
 
 /** Options of a ListenerNode: the address to serve, its limits and the runtime's services. */
@@ -77,7 +80,7 @@ const BACKLOG_RETRY_AFTER_S = '5';
  * socket stops accepting. A client that leaves before its reply ends the request's process
  * (ERR_CLIENT_CLOSED). 500s are logged once per error code per minute.
  */
-export class ListenerNode extends SourceNode implements RequestHandler {
+export class ListenerNode extends SourceNode implements RequestHandler, PortHolder {
   readonly protocol: 'http';
   readonly host: string;
   /** The configured port (0 = any); the bound one is `address()?.port`. */
@@ -99,8 +102,8 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   #server: HttpServer | undefined;
   /** Leaves the health registry (readiness: this listener is bound). */
   #unregister: (() => void) | undefined;
-  /** The server of the node this one replaces, on the same port but another host. */
-  #predecessor: HttpServer | undefined;
+  /** The server of the node this one replaces, on the same port but another host (or a gRPC listener's). */
+  #predecessor: HeldPort | undefined;
   #closed = false;
   /** The replacement that adopted this node's server: requests held in a paused backlog run on it. */
   #successor: ListenerNode | undefined;
@@ -186,7 +189,12 @@ export class ListenerNode extends SourceNode implements RequestHandler {
    * old server instead: `activate` pauses it if the new address overlaps it.
    */
   adopt(previous: Node): void {
-    if (!(previous instanceof ListenerNode) || previous === this || this.#server !== undefined) return;
+    if (previous === this || this.#server !== undefined) return;
+    if (!(previous instanceof ListenerNode)) {
+      // A gRPC listener on this fixed port: its server is paused (closed) once this one finds the port taken.
+      this.#predecessor = displacedPort(previous, this);
+      return;
+    }
     const server = previous.#server;
     if (server === undefined || !server.listening || previous.protocol !== this.protocol || previous.configuredPort !== this.configuredPort) return;
     // Another host, or HTTP ↔ HTTPS: a new server, bound once the old one stops accepting.
@@ -206,6 +214,11 @@ export class ListenerNode extends SourceNode implements RequestHandler {
   async close(): Promise<void> {
     this.#closed = true;
     await this.deactivate();
+  }
+
+  /** The port this node's server holds, for a gRPC listener replacing it (PortHolder). */
+  heldPort(): HeldPort | undefined {
+    return this.#server;
   }
 
   /** Answers one request (RequestHandler): never throws, always responds. */
@@ -491,14 +504,22 @@ function printable(text: string): string {
   return JSON.stringify(text.slice(0, 100)).slice(1, -1);
 }
 
-/** `listener`: an HTTP server whose requests start workflows (uniflow §9.4). */
+/** The ports of an HTTP listener. */
+const HTTP_PORTS = { in: [], out: ['out', 'error'] };
+
+/**
+ * `listener`: an HTTP server whose requests start workflows (uniflow §9.4), or with
+ * `protocol: grpc` a gRPC server whose calls do (another node class, built in grpc/: the two
+ * share the address fields and nothing of the request handling).
+ */
 export const definition = defineKind({
   kind,
-  description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response.',
+  description: 'Serves HTTP: each request goes to out as {method, host, path, query, protocol, header, body}; the reply is the response. With protocol grpc, serves the methods of a .proto file, each call to its port Service-Method.',
   schema,
-  ports: { in: [], out: ['out', 'error'] },
-  validate: (spec) => [...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit), ...authProblems(spec.auth)],
-  warnings: (spec) => ((spec.links?.out ?? []).length > 0 ? [] : [{
+  ports: (spec) => (spec.protocol === 'grpc' ? { in: [], out: grpcPorts(spec) } : HTTP_PORTS),
+  validate: (spec) => [...grpcFieldProblems(spec), ...limitsProblems(spec.limits), ...corsProblems(spec.cors), ...rateLimitProblems(spec.rateLimit), ...authProblems(spec.auth)],
+  // A gRPC listener links its methods' ports, not out.
+  warnings: (spec) => (spec.protocol === 'grpc' || (spec.links?.out ?? []).length > 0 ? [] : [{
     path: 'links.out',
     code: 'ERR_LISTENER_UNROUTED',
     message: 'the listener links nothing (usually a router) to out, so no workflow answers its requests',
@@ -509,9 +530,10 @@ export const definition = defineKind({
     // Loopback unless told otherwise, as fastify does: serving the network is a decision (host: 0.0.0.0 in a container).
     const host = spec.host ?? '127.0.0.1';
     if (policy?.bind === 'loopback' && !isLoopbackAddress(host)) throw new WeftError('ERR_LISTEN_NOT_ALLOWED', { node: name, host });
+    if (spec.protocol === 'grpc') return grpcListener(spec, context, name, host);
     const hosts = policy === undefined ? undefined : new HostNames(policy.allowedHosts);
     const tls = spec.tls === undefined ? undefined : { spec: spec.tls, material: readTlsMaterial(spec.tls) };
     const auth = ListenerAuth.of(spec.auth, context, name);
-    return new ListenerNode({ protocol: spec.protocol, host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls, auth });
+    return new ListenerNode({ protocol: 'http', host, port: spec.port, context, name, limits: resolveLimits(spec.limits), hosts, cors: spec.cors, rateLimit: spec.rateLimit, tls, auth });
   },
 });

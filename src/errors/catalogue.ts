@@ -722,6 +722,36 @@ export const catalogue = {
     message: 'the WebSocket cluster {url} is unavailable: {reason}',
     hint: 'Check the cluster URL and that Redis runs; the node does not load until it answers.',
   },
+  ERR_GRPC_PROTO_INVALID: {
+    category: 'invalid argument',
+    message: 'cannot use the .proto file {proto}: {reason}',
+    hint: 'The file is missing, does not parse (the reason gives the line), declares no service the package/services filter selects, or gives two methods the same port; fix the file or the proto path, which is relative to the engine\'s working directory (docs/kinds/grpc.md).',
+  },
+  ERR_GRPC_METHOD_UNKNOWN: {
+    category: 'invalid argument',
+    message: '{node}: {name} names no method of the .proto file (it has: {known})',
+    hint: 'A gRPC listener\'s out-ports are its methods, named Service-Method, and a grpc client\'s method is package.Service/Method (docs/kinds/grpc.md); use one of the listed names, or add the method to the .proto file.',
+  },
+  ERR_GRPC_METHOD_GONE: {
+    category: 'unimplemented',
+    message: '{node}: {method} is no longer served',
+    hint: 'The call waited in a paused namespace\'s backlog while the listener was reloaded without this method (or its port unlinked); the client gets UNIMPLEMENTED, as a new call would.',
+  },
+  ERR_GRPC_REPLY_INVALID: {
+    category: 'internal',
+    message: 'the reply cannot be sent as a gRPC message: {reason}',
+    hint: 'A gRPC method\'s reply must be a map of the response message\'s fields (a list of them for a streaming response); make the workflow\'s last node return one.',
+  },
+  ERR_GRPC_CLIENT_INPUT: {
+    category: 'invalid argument',
+    message: 'grpc {method} cannot take this payload: {reason}',
+    hint: 'Send the request message as a map, or a list of them for a client- or bidirectional-streaming method (docs/kinds/grpc.md).',
+  },
+  ERR_GRPC_STATUS: {
+    category: 'unavailable',
+    message: '{method} failed with {status} ({code}): {details}',
+    hint: 'The gRPC server answered with an error status (or could not be reached: UNAVAILABLE, DEADLINE_EXCEEDED); the status and the server\'s weft code, if any, are in the error\'s details. A weft gRPC listener passes the status on unchanged.',
+  },
   ERR_VALUE_INVALID: {
     category: 'invalid argument',
     message: 'value "{name}" is invalid: {reason}',

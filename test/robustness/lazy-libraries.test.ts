@@ -7,7 +7,7 @@ import { eventually, freePort, spawnWeft, stopWeft, tempDir } from '../harness/c
 
 const RECORDER = new URL('../fixtures/record-packages.ts', import.meta.url).pathname;
 // Client libraries of kinds the ping workflow does not use: an engine must not load them.
-const UNUSED = ['pg', 'mysql2', 'undici', 'ioredis', 'ws', 'mongodb', 'amqplib', 'mqtt', '@nats-io/transport-node'];
+const UNUSED = ['pg', 'mysql2', 'undici', 'ioredis', 'ws', 'mongodb', 'amqplib', 'mqtt', '@nats-io/transport-node', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'];
 
 describe('client libraries load with the first node that needs them', () => {
   let child: ReturnType<typeof spawnWeft> | undefined;
