@@ -5,7 +5,9 @@
 // others, so the server (not autocannon) is what saturates; otherwise all three tie near the
 // client's own ceiling and the ratio says little. `weft-ops` is weft with the ops plane on
 // (`--ops`: counters on every hop, /metrics scraped once a round, one idle event subscriber
-// that takes metrics:update); target ≥ 0.95× weft.
+// that takes metrics:update); target ≥ 0.95× weft. `weft-full` adds tracing to weft-ops (hop
+// spans, the sampler of OTEL_TRACES_SAMPLER/_ARG, default every request) and its own idle
+// subscriber: what an operator who turns everything on pays.
 import type { ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
 import { cpuSeconds, freePort, PINNED, SERVER_CORE, startServerProcess } from './lib/server-process.ts';
@@ -17,8 +19,9 @@ import { startOtlpSink } from './lib/otlp-sink.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-// weft-traced: the same workflow with tracing on (default sampling) to a discarding OTLP sink; BENCH_TRACED=0 leaves it out.
-const ALL = ['weft', 'weft-ops', 'fastify', 'node-http', 'weft-traced'] as const;
+// weft-traced: the same workflow with tracing on (default sampling) to a discarding OTLP sink;
+// weft-full: weft-ops with that tracing. BENCH_TRACED=0 leaves both out.
+const ALL = ['weft', 'weft-ops', 'fastify', 'node-http', 'weft-traced', 'weft-full'] as const;
 const VARIANTS = process.env.BENCH_TRACED === '0' ? ALL.slice(0, 4) : ALL;
 type Variant = (typeof ALL)[number];
 const sink = await startOtlpSink();
@@ -36,7 +39,7 @@ interface Sample {
 
 async function startServer(variant: Variant): Promise<{ child: ChildProcess; url: string; ops?: string }> {
   const script = new URL(`./servers/${variant}.ts`, import.meta.url).pathname;
-  const opsPort = variant === 'weft-ops' ? await freePort() : undefined;
+  const opsPort = variant === 'weft-ops' || variant === 'weft-full' ? await freePort() : undefined;
   const { child, port } = await startServerProcess(script, [], opsPort === undefined ? [] : [String(opsPort)]);
   return { child, url: `http://127.0.0.1:${port}/ping`, ...(opsPort === undefined ? {} : { ops: `127.0.0.1:${opsPort}` }) };
 }
@@ -58,10 +61,10 @@ async function load(url: string, seconds: number, pid = 0): Promise<Sample> {
 }
 
 const servers = new Map<Variant, { child: ChildProcess; url: string; ops?: string }>();
-let subscriber: WebSocket | undefined;
+const subscribers: WebSocket[] = [];
 try {
   for (const variant of VARIANTS) servers.set(variant, await startServer(variant));
-  subscriber = await idleSubscriber(servers.get('weft-ops')!.ops!);
+  for (const server of servers.values()) if (server.ops !== undefined) subscribers.push(await idleSubscriber(server.ops));
   for (const variant of VARIANTS) await load(servers.get(variant)!.url, 1); // warm-up
   const samples = new Map<Variant, Sample[]>(VARIANTS.map((variant) => [variant, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -88,6 +91,8 @@ try {
   ) as unknown as Record<Variant, { rps: number; cpuUsPerRequest: number; p50Ms: number; p99Ms: number; errors: number }>;
   const traced = summary['weft-traced'] as (typeof summary)['weft'] | undefined;
   const ratioTraced = traced === undefined ? undefined : traced.rps / summary.weft.rps;
+  const full = summary['weft-full'] as (typeof summary)['weft'] | undefined;
+  const ratioFull = full === undefined ? undefined : full.rps / summary.weft.rps;
   const ratioFastify = summary.weft.rps / summary.fastify.rps;
   const ratioNode = summary.weft.rps / summary['node-http'].rps;
   const ratioOps = summary['weft-ops'].rps / summary.weft.rps;
@@ -103,10 +108,11 @@ try {
   console.log(`weft / fastify = ${ratioFastify.toFixed(3)} (target ≥ 0.85)   weft / node:http = ${ratioNode.toFixed(3)}`);
   console.log(`weft-ops / weft = ${ratioOps.toFixed(3)} (target ≥ 0.95)   by server CPU per request ${ratioOpsByCpu.toFixed(3)}`);
   if (ratioTraced !== undefined) console.log(`weft traced / weft = ${ratioTraced.toFixed(3)} (sampler ${process.env.OTEL_TRACES_SAMPLER ?? "parentbased_always_on: every request"}${process.env.OTEL_TRACES_SAMPLER_ARG === undefined ? "" : ` ${process.env.OTEL_TRACES_SAMPLER_ARG}`}; sink got ${sink.stats().requests} exports, ${(sink.stats().bytes / 1e6).toFixed(1)} MB)`);
-  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftOpsToWeft: ratioOps, weftOpsToWeftByCpu: ratioOpsByCpu, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest, weftTracedToWeft: ratioTraced }, otlpSink: sink.stats(), target: { weftToFastify: 0.85, weftOpsToWeft: 0.95 } });
+  if (ratioFull !== undefined) console.log(`weft-full (ops plane + tracing + idle subscriber) / weft = ${ratioFull.toFixed(3)} (target ≥ 0.95)   by server CPU per request ${(summary.weft.cpuUsPerRequest / full!.cpuUsPerRequest).toFixed(3)}`);
+  const file = writeResult('http', { pinned: PINNED, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, summary, ratios: { weftToFastify: ratioFastify, weftToNodeHttp: ratioNode, weftOpsToWeft: ratioOps, weftOpsToWeftByCpu: ratioOpsByCpu, weftToFastifyByCpu: summary.fastify.cpuUsPerRequest / summary.weft.cpuUsPerRequest, weftTracedToWeft: ratioTraced, weftFullToWeft: ratioFull }, otlpSink: sink.stats(), target: { weftToFastify: 0.85, weftOpsToWeft: 0.95, weftFullToWeft: 0.95 } });
   console.log(`wrote ${file}`);
 } finally {
-  subscriber?.terminate();
+  for (const subscriber of subscribers) subscriber.terminate();
   for (const { child } of servers.values()) child.kill('SIGKILL');
   await sink.close();
 }

@@ -13,4 +13,4 @@ if (tracing === undefined) throw new Error('BENCH_OTLP_URL is not set');
 const specs = (parse(readFileSync(new URL('../../examples/ping.yaml', import.meta.url), 'utf8')) as Spec[]).map((spec) =>
   spec.kind === 'listener' ? { ...spec, port, host: '127.0.0.1' } : spec,
 );
-await serveSpecs(specs);
+await serveSpecs(specs, { hopSpans: true });

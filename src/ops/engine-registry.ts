@@ -104,7 +104,8 @@ export class EngineRegistry {
       }).catch(this.#onError);
       return writing;
     };
-    await put();
+    // A store that fails the first write (cut just then) must not fail the engine: the next beats try again.
+    await put().catch(this.#onError);
     await this.#forgetStale().catch(this.#onError);
     const timer = setInterval(() => void write(), this.#heartbeatMs);
     timer.unref();

@@ -78,7 +78,7 @@ export class Scheme {
     const ports = fieldsValid || typeof compiled.definition.ports !== 'function' ? this.portsOf(spec) : undefined;
     for (const [outName, targets] of Object.entries(spec.links ?? {})) {
       if (!isPortName(outName) || (ports !== undefined && !declaresPort(ports.out, outName) && !isLifecyclePort(outName))) {
-        problems.push({ path: `links.${outName}`, code: 'ERR_PORT_UNKNOWN', message: `kind ${spec.kind} has no out-port "${outName}"` });
+        problems.push({ path: isPortName(outName) ? `links.${outName}` : `links[${JSON.stringify(outName)}]`, code: 'ERR_PORT_UNKNOWN', message: `kind ${spec.kind} has no out-port "${outName}"` });
       }
       targets.forEach((target, index) => {
         if (target.id === undefined && target.name === undefined) {

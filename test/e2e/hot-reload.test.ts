@@ -62,8 +62,13 @@ describe('weft start, end to end (child processes, SQLite store)', () => {
   it('keeps serving the old version when an update does not compile, and reports it', async () => {
     engine = spawnWeft(['start', '-f', 'ping.yaml'], { cwd: dir.path, env });
     expect(await eventually(ping, 10_000, 'the ping workflow to answer')).toBe('pong');
-    // Valid for the scheme, but the code cannot compile: the store accepts it, the engine must not drop pong.
-    writeFileSync(join(dir.path, 'bad.yaml'), 'kind: snippet\nname: pong\nlanguage: json\ncode: "{not json"\n');
+    // Code that cannot compile is refused by apply before anything is written…
+    writeFileSync(join(dir.path, 'broken.yaml'), 'kind: snippet\nname: pong\nlanguage: json\ncode: "{not json"\n');
+    const refused = await runWeft(['apply', '-f', 'broken.yaml'], { cwd: dir.path, env });
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('ERR_SNIPPET_COMPILE');
+    // …but one that fails only when the engine loads it (its template names a value that does not exist) is stored: the engine must not drop pong.
+    writeFileSync(join(dir.path, 'bad.yaml'), 'kind: snippet\nname: pong\nlanguage: text\ncode: "{{ values.nosuch }}"\n');
     const applied = await runWeft(['apply', '-f', 'bad.yaml'], { cwd: dir.path, env });
     expect(applied.code, applied.stderr).toBe(0);
     await eventually(async () => (engine!.output().includes('node failed to load') ? true : undefined), 2000, 'the failure log');

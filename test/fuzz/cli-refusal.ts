@@ -15,12 +15,26 @@ const POSITIONAL = new Set(['ERR_FILE_PARSE']);
  * What is wrong with how a CLI run refused its input, or undefined when every refusal is
  * sound: each `error` line carries a catalogue code other than ERR_INTERNAL and is followed by
  * at least one problem line naming a field (a parse error names its line and column instead).
+ * `weft lint` (and validate, its alias) reports findings first, `file:line:column  CODE  path
+ * message`, then sums them up in one `error ERR_LINT_FAILED` line: the findings are that
+ * block's problems, and each names its position.
  */
 export function refusalProblem(run: CliRun): string | undefined {
   const blocks: ErrorBlock[] = [];
+  let findings: { path: string; code: string }[] = [];
   for (const line of run.stderr.split('\n')) {
+    const finding = /^\S+:\d+:\d+ {2}(ERR_[A-Z_]+) {2}((?:(?! {2}).)+) {2}(?!warning:)/.exec(line);
+    if (finding !== null) {
+      findings.push({ path: finding[2]!, code: finding[1]! });
+      continue;
+    }
     const error = /^error (ERR_[A-Z_]+)\b/.exec(line);
     if (error !== null) {
+      if (error[1] === 'ERR_LINT_FAILED') {
+        blocks.push({ code: error[1], line, problems: findings });
+        findings = [];
+        continue;
+      }
       blocks.push({ code: error[1]!, line, problems: [] });
       continue;
     }

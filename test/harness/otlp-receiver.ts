@@ -14,6 +14,9 @@ export interface ReceivedSpan {
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   readonly status: number;
   readonly links: readonly { traceId: string; spanId: string }[];
+  /** Start and end, in milliseconds since the epoch (from the export's nanoseconds). */
+  readonly startMs: number;
+  readonly endMs: number;
 }
 
 /** A running OTLP/HTTP trace receiver on 127.0.0.1 (a free port). */
@@ -85,11 +88,17 @@ function decode(body: { resourceSpans?: { resource?: { attributes?: KeyValue[] }
           resource,
           status: Number((span.status as { code?: number } | undefined)?.code ?? 0),
           links: ((span.links as { traceId: string; spanId: string }[] | undefined) ?? []).map(({ traceId, spanId }) => ({ traceId, spanId })),
+          startMs: nanosToMs(span.startTimeUnixNano),
+          endMs: nanosToMs(span.endTimeUnixNano),
         });
       }
     }
   }
   return out;
+}
+
+function nanosToMs(value: unknown): number {
+  return typeof value === 'string' || typeof value === 'number' ? Number(BigInt(value) / 1000n) / 1000 : Number.NaN;
 }
 
 function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {

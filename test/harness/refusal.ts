@@ -11,7 +11,7 @@ export interface CliRefusal {
 const ERROR_LINE = /^error (ERR_[A-Z_]+)\b/;
 const PROBLEM_LINE = /^ {2}- (.*?): .* \[(ERR_[A-Z_]+)\]$/;
 /** A finding of `weft lint` (alias validate): `file:line:column  CODE  path  message  (hint)`; warnings' messages start with "warning:". */
-const LINT_LINE = /^\S+:\d+:\d+ {2}(ERR_[A-Z_]+) {2}(\S+) {2}(?!warning:)/;
+const LINT_LINE = /^\S+:\d+:\d+ {2}(ERR_[A-Z_]+) {2}((?:(?! {2}).)+) {2}(?!warning:)/;
 
 /** Reads the refusal out of a CLI run's stderr (docs/cli.md, "Errors and exit codes"). */
 export function refusalOf(run: CliRun): CliRefusal {

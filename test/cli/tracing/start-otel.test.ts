@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, freePort, spawnWeft, stopWeft, tempDir } from '../../harness/cli.ts';
+import { traceWaterfall } from '../../harness/trace-waterfall.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../../harness/otlp-receiver.ts';
 
 const SERVER = 2;
@@ -72,5 +73,11 @@ describe('weft start --otel (two engines, real processes)', () => {
     const failure = beta.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((line) => line.msg === 'request failed');
     expect(failure).toMatchObject({ trace_id: betaServer.traceId, span_id: betaServer.spanId });
+
+    // The picture of this trace in docs/operations.md (WEFT_WRITE_DOCS=1 redraws it).
+    const trace = spans.filter((span) => span.traceId === alphaServer.traceId);
+    const picture = traceWaterfall(trace, 'GET /fail: engine alpha → http client → engine beta (throw)');
+    for (const span of trace) expect(picture).toContain(`${span.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')} <tspan`);
+    if (process.env.WEFT_WRITE_DOCS === '1') writeFileSync(new URL('../../../docs/operations/trace.svg', import.meta.url), picture);
   });
 });

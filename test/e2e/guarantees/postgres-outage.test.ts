@@ -57,7 +57,10 @@ describe.skipIf(!postgres.available)('an engine on PostgreSQL whose store connec
     const load = startLoad(`http://127.0.0.1:${port}/ping`, { connections: 3 });
 
     await proxy.cut();
-    await eventually(async () => (engine.output().includes('store change feed disconnected') ? true : undefined), 15_000, 'the outage to be logged');
+    await eventually(async () => (engine.output().includes('store change feed disconnected') ? true : undefined), 15_000, 'the outage to be logged')
+      .catch((thrown: unknown) => {
+        throw new Error(`${String(thrown)}\n${engine.output().slice(-3000)}`);
+      });
     // Another client changes the graph three times while the engine cannot see the store.
     for (let version = 1; version <= 3; version++) {
       const applied = await weft(['apply', '-f', '-', '--store', direct], { stdin: routeYaml(version) });
