@@ -20,6 +20,9 @@ export interface ReadOptions {
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/** The names of `weft test` files, left out when a directory is read. */
+const TEST_FILE = /\.test\.ya?ml$/;
+
 /** Bytes read from a file per call. */
 const CHUNK = 1 << 20;
 
@@ -100,7 +103,8 @@ function listFiles(path: string): string[] {
   }
   if (!stats.isDirectory()) return [path];
   return readdirSync(path)
-    .filter((name) => EXTENSIONS.has(extname(name)))
+    // Test files (`weft test`, docs/testing.md) sit next to the specs and are not specs.
+    .filter((name) => EXTENSIONS.has(extname(name)) && !TEST_FILE.test(name))
     .sort()
     .map((name) => join(path, name));
 }
