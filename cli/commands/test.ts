@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { WeftError, type Logger, type Spec } from '../../src/index.ts';
-import { configFor, createLanguages } from '../context.ts';
+import { createDefaultLanguages, createSnippetSandbox, WeftError, type Logger, type Spec } from '../../src/index.ts';
+import { configFor } from '../context.ts';
 import { ExitStatus } from '../exit-status.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs } from '../read-specs.ts';
@@ -51,13 +51,19 @@ export function testCommand(io: CliIO): Command {
         throw new ExitStatus(2, thrown);
       }
       const logger = pino({ level: config.logLevel }, io.stderr) as unknown as Logger;
-      const services = { languages: createLanguages(config.sandbox), logger, timeoutMs };
+      // One sandbox for every case, closed at the end (a process sandbox's workers would keep the CLI alive).
+      const sandbox = createSnippetSandbox({ isolation: config.sandbox });
+      const services = { languages: createDefaultLanguages({ javascript: { isolation: config.sandbox, sandbox } }), logger, timeoutMs };
       const results: ReportedCase[] = [];
-      for (const { test, specs } of files) {
-        for (const testCase of test.cases) {
-          const result = await runCase(specs, testCase, test.namespace, services);
-          results.push({ file: relative(io.cwd, test.file), name: testCase.name, where: testCase.where, ...result });
+      try {
+        for (const { test, specs } of files) {
+          for (const testCase of test.cases) {
+            const result = await runCase(specs, testCase, test.namespace, services);
+            results.push({ file: relative(io.cwd, test.file), name: testCase.name, where: testCase.where, ...result });
+          }
         }
+      } finally {
+        await sandbox.close();
       }
       const report = flags.reporter === 'junit' ? junitReport(results) : tapReport(results);
       if (flags.output === undefined) io.stdout.write(report);
