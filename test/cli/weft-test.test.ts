@@ -66,6 +66,16 @@ describe('weft test', () => {
     expect(result.stdout).toContain(`# ${plan} passed, 0 failed`);
   }, TIMEOUT_MS);
 
+  it('passes the test file shown in docs/testing.md', async () => {
+    const doc = readFileSync(join(ROOT, 'docs/testing.md'), 'utf8');
+    const block = [...doc.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].map((match) => match[1]!).find((text) => text.includes('specs: sql-sqlite.yaml'));
+    expect(block).toBeDefined();
+    writeFileSync(join(dir.path, 'doc.test.yaml'), block!.replace('specs: sql-sqlite.yaml', `specs: ${join(ROOT, 'examples/sql-sqlite.yaml')}`));
+    const result = await run('doc.test.yaml');
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('# 3 passed, 0 failed');
+  }, TIMEOUT_MS);
+
   it('passes request cases on a listener whose port is taken: nothing binds; headers, query and body reach the workflow', async () => {
     write('pass.test.yaml', [
       'specs: api.yaml',
