@@ -11,6 +11,7 @@ import { findTestFiles } from '../test/find-test-files.ts';
 import { readTestFile } from '../test/read-test-file.ts';
 import { junitReport, tapReport, type ReportedCase } from '../test/reporters.ts';
 import { runCase } from '../test/run-case.ts';
+import { WarmSandbox } from '../test/warm-sandbox.ts';
 import type { TestFile } from '../test/test-file.ts';
 
 interface TestFlags {
@@ -52,7 +53,7 @@ export function testCommand(io: CliIO): Command {
       }
       const logger = pino({ level: config.logLevel }, io.stderr) as unknown as Logger;
       // One sandbox for every case, closed at the end (a process sandbox's workers would keep the CLI alive).
-      const sandbox = createSnippetSandbox({ isolation: config.sandbox });
+      const sandbox = new WarmSandbox(createSnippetSandbox({ isolation: config.sandbox }));
       const services = { languages: createDefaultLanguages({ javascript: { isolation: config.sandbox, sandbox } }), logger, timeoutMs };
       const results: ReportedCase[] = [];
       try {
