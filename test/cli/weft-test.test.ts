@@ -169,6 +169,16 @@ describe('weft test', () => {
     expect(packets!.failures).toEqual([{ what: 'packets on audit.in', expected: 'at least one packet', actual: 'none' }]);
   }, TIMEOUT_MS);
 
+  it('--timeout ends a case that runs too long: it fails with its process\'s error, bounded', async () => {
+    write('slow.yaml', ['- {kind: sleep, name: nap, duration: 20s}']);
+    write('slow.test.yaml', ['specs: slow.yaml', 'cases: [{name: slow, node: nap, payload: 1, expect: {reply: 1}}]']);
+    const started = performance.now();
+    const result = await run('--timeout', '300', 'slow.test.yaml');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(1);
+    expect(diagnostics(result.stdout)[0]!.failures[0]).toMatchObject({ what: 'reply', expected: 1, actual: { error: { code: 'ERR_PROCESS_ABORTED' } } });
+  }, TIMEOUT_MS);
+
   it('--reporter junit writes JUnit XML, to standard output or --output FILE', async () => {
     const stdout = await run('--reporter', 'junit', 'fail.test.yaml', 'pass.test.yaml');
     expect(stdout.code).toBe(1);
