@@ -145,8 +145,10 @@ function findListener(specs: readonly StoredSpec[], name: string | undefined, na
   const listeners = specs.filter((spec) => spec.kind === 'listener' && (spec as { protocol?: unknown }).protocol !== 'grpc');
   const found = name === undefined ? (listeners.length === 1 ? listeners[0] : undefined) : listeners.find((spec) => spec.name === name);
   if (found !== undefined) return found;
-  const reason = name === undefined ? `request.listener must name one of the ${listeners.length} HTTP listeners` : `no HTTP listener is called ${name}`;
-  throw new Unrunnable(new WeftError('ERR_NODE_NOT_FOUND', { namespace, node: `(listener) — ${reason}` }));
+  const names = listeners.map((spec) => spec.name ?? spec.id).join(', ') || 'none';
+  if (name !== undefined) throw new Unrunnable(new WeftError('ERR_NODE_NOT_FOUND', { namespace, node: `${name} (an HTTP listener; the specs have: ${names})` }));
+  // Not a coded error: the case itself is ambiguous, which only the specs it runs against tell.
+  throw new Unrunnable(new Error(`request.listener must name one of the ${listeners.length} HTTP listeners of namespace ${namespace} (${names})`));
 }
 
 /** The request map a listener sends to out (codecs/network/listener/request-payload.ts), the body already decoded. */

@@ -179,6 +179,29 @@ describe('weft test', () => {
     expect(diagnostics(result.stdout)[0]!.failures[0]).toMatchObject({ what: 'reply', expected: 1, actual: { error: { code: 'ERR_PROCESS_ABORTED' } } });
   }, TIMEOUT_MS);
 
+  it('a listener\'s error link handles an error reply; request.listener picks one of several listeners', async () => {
+    write('two.yaml', [
+      `- {kind: listener, name: front, protocol: http, port: ${port}, links: {out: [{name: boom, port: in}], error: [{name: sorry, port: in}]}}`,
+      `- {kind: listener, name: back, protocol: http, port: ${port}, links: {out: [{name: fine, port: in}]}}`,
+      '- {kind: throw, name: boom, category: not found, message: gone}',
+      '- {kind: snippet, name: sorry, language: cel, code: \'{"status": 410, "body": "sorry"}\'}',
+      '- {kind: snippet, name: fine, language: text, code: fine}',
+    ]);
+    write('two.test.yaml', [
+      'specs: two.yaml',
+      'cases:',
+      '  - {name: front, request: {listener: front, path: /x}, expect: {status: 410, body: sorry, packets: [{node: front, port: error, count: 1}, {node: sorry, port: in, count: 1}]}}',
+      '  - {name: back, request: {listener: back, path: /x}, expect: {status: 200, body: fine}}',
+      '  - {name: which, request: {path: /x}, expect: {status: 200}}',
+    ]);
+    const result = await run('two.test.yaml');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^ok 1 - two.test.yaml: front$/m);
+    expect(result.stdout).toMatch(/^ok 2 - two.test.yaml: back$/m);
+    expect(result.stdout).toMatch(/^not ok 3 - two.test.yaml: which$/m);
+    expect(String(diagnostics(result.stdout)[0]!.failures[0]!.actual)).toContain('request.listener must name one of the 2 HTTP listeners');
+  }, TIMEOUT_MS);
+
   it('--reporter junit writes JUnit XML, to standard output or --output FILE', async () => {
     const stdout = await run('--reporter', 'junit', 'fail.test.yaml', 'pass.test.yaml');
     expect(stdout.code).toBe(1);
