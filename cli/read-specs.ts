@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseYamlDocuments, WeftError, YAML_LIMITS, YamlSourceMap, type SourcePosition } from '../src/index.ts';
 import type { CliIO } from './io.ts';
+import { TEST_FILE } from './test/find-test-files.ts';
 
 /** A raw spec read from a file, with where it came from (for messages). */
 export interface SourcedSpec {
@@ -19,9 +20,6 @@ export interface ReadOptions {
 }
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-
-/** The names of `weft test` files, left out when a directory is read. */
-const TEST_FILE = /\.test\.ya?ml$/;
 
 /** Bytes read from a file per call. */
 const CHUNK = 1 << 20;

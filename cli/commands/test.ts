@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { createDefaultLanguages, createSnippetSandbox, WeftError, type Logger, type Spec } from '../../src/index.ts';
+import { createDefaultLanguages, createSnippetSandbox, normalizeSpec, WeftError, type Logger, type Spec } from '../../src/index.ts';
 import { configFor } from '../context.ts';
 import { ExitStatus } from '../exit-status.ts';
 import type { CliIO } from '../io.ts';
@@ -45,7 +45,7 @@ export function testCommand(io: CliIO): Command {
       try {
         files = await Promise.all(findTestFiles(paths, io.cwd).map(async (file) => {
           const test = readTestFile(file, relative(io.cwd, file));
-          const specs = (await readSpecs(test.specs, io)).map((sourced) => sourced.spec as unknown as Spec);
+          const specs = (await readSpecs(test.specs, io)).map((sourced) => normalizeSpec(sourced.spec, test.namespace));
           return { test, specs };
         }));
       } catch (thrown) {
