@@ -59,7 +59,7 @@ export function testCommand(io: CliIO): Command {
       try {
         for (const { test, specs } of files) {
           for (const testCase of test.cases) {
-            const result = await runCase(specs, testCase, test.namespace, services);
+            const result = await runCase(specs, testCase, test, services);
             results.push({ file: relative(io.cwd, test.file), name: testCase.name, where: testCase.where, ...result });
           }
         }

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { catalogue, parseYamlDocuments, WeftError, YamlSourceMap } from '../../src/index.ts';
 import type { Expectations, Mock, PacketExpectation, TestCase, TestFile, TestRequest } from './test-file.ts';
 
-const FILE_FIELDS = new Set(['specs', 'namespace', 'mocks', 'cases']);
+const FILE_FIELDS = new Set(['specs', 'namespace', 'env', 'mocks', 'cases']);
 const CASE_FIELDS = new Set(['name', 'node', 'port', 'payload', 'request', 'mocks', 'expect']);
 const REQUEST_FIELDS = new Set(['listener', 'method', 'path', 'host', 'query', 'header', 'body']);
 const EXPECT_FIELDS = new Set(['reply', 'replyMatch', 'error', 'status', 'header', 'body', 'bodyMatch', 'packets']);
@@ -55,6 +55,11 @@ function testFile(file: string, value: unknown, at: (path: string) => string): T
   }
   const namespace = top.namespace ?? 'default';
   if (typeof namespace !== 'string' || namespace === '') throw new Problem('namespace', 'must be a namespace name');
+  const env: Record<string, string> = {};
+  for (const [name, item] of Object.entries(top.env === undefined ? {} : mapping(top.env, 'env'))) {
+    if (!['string', 'number', 'boolean'].includes(typeof item)) throw new Problem(`env.${name}`, 'must be a string');
+    env[name] = String(item);
+  }
   const fileMocks = top.mocks === undefined ? {} : mocks(top.mocks, 'mocks');
   if (!Array.isArray(top.cases) || top.cases.length === 0) throw new Problem('cases', 'must be a non-empty list of test cases');
   const names = new Set<string>();
@@ -65,7 +70,7 @@ function testFile(file: string, value: unknown, at: (path: string) => string): T
     names.add(parsed.name);
     return parsed;
   });
-  return { file, namespace, specs: (specs as string[]).map((spec) => resolve(dirname(file), spec)), cases };
+  return { file, namespace, env, specs: (specs as string[]).map((spec) => resolve(dirname(file), spec)), cases };
 }
 
 function testCase(value: unknown, path: string, where: string, fileMocks: Readonly<Record<string, Mock>>): TestCase {

@@ -16,6 +16,12 @@ export interface CaseResult {
   readonly durationMs: number;
 }
 
+/** Where a case runs: its namespace and what `{{ env.NAME }}` reads. */
+export interface CaseScope {
+  readonly namespace: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /** The services every case of a `weft test` run shares. */
 export interface CaseServices {
   readonly languages: LanguageRegistry;
@@ -45,12 +51,12 @@ class Unrunnable extends Error {
  * listener would build to what the listener's `out` links to (and an error reply on to what
  * its `error` links to), then maps the reply to the response the listener would write.
  */
-export async function runCase(specs: readonly Spec[], testCase: TestCase, namespace: string, services: CaseServices): Promise<CaseResult> {
+export async function runCase(specs: readonly Spec[], testCase: TestCase, scope: CaseScope, services: CaseServices): Promise<CaseResult> {
   const started = performance.now();
   const recorder = new PacketRecorder();
   let failures: Failure[];
   try {
-    const { reply, http } = await execute(specs, testCase, namespace, services, recorder);
+    const { reply, http } = await execute(specs, testCase, scope, services, recorder);
     failures = checkExpectations(testCase.expect, reply, http, recorder);
   } catch (thrown) {
     if (!(thrown instanceof Unrunnable)) throw thrown;
@@ -59,7 +65,8 @@ export async function runCase(specs: readonly Spec[], testCase: TestCase, namesp
   return { failures, durationMs: performance.now() - started };
 }
 
-async function execute(specs: readonly Spec[], testCase: TestCase, namespace: string, services: CaseServices, recorder: PacketRecorder): Promise<{ reply: Packet; http?: HttpAnswer }> {
+async function execute(specs: readonly Spec[], testCase: TestCase, scope: CaseScope, services: CaseServices, recorder: PacketRecorder): Promise<{ reply: Packet; http?: HttpAnswer }> {
+  const { namespace, env } = scope;
   const catalog = new MemoryStore();
   const stored = await catalog.insert(mocked(specs, testCase, namespace));
   const byName = (name: string) => stored.find((spec) => spec.name === name) ?? stored.find((spec) => spec.id === name);
@@ -88,7 +95,7 @@ async function execute(specs: readonly Spec[], testCase: TestCase, namespace: st
   const store = new MemoryStore();
   await store.insert([...kept.values()].map(({ revision: _revision, ...spec }) => spec));
   const runtime = new Runtime({
-    namespace, store, scheme, languages: services.languages, logger: services.logger, observer: recorder,
+    namespace, store, scheme, env, languages: services.languages, logger: services.logger, observer: recorder,
     processTimeoutMs: services.timeoutMs ?? 10_000, drainTimeoutMs: 1_000,
   });
   try {

@@ -55,5 +55,7 @@ export interface TestFile {
   readonly file: string;
   readonly namespace: string;
   readonly specs: readonly string[];
+  /** What `{{ env.NAME }}` templates of the specs read: these variables only, not the CLI's environment. */
+  readonly env: Readonly<Record<string, string>>;
   readonly cases: readonly TestCase[];
 }

@@ -202,6 +202,13 @@ describe('weft test', () => {
     expect(String(diagnostics(result.stdout)[0]!.failures[0]!.actual)).toContain('request.listener must name one of the 2 HTTP listeners');
   }, TIMEOUT_MS);
 
+  it('env gives the variables {{ env.NAME }} templates read (not the environment weft runs in)', async () => {
+    write('env.yaml', ['- {kind: snippet, name: greeting, language: text, code: "hi {{ env.WHO }}"}']);
+    write('env.test.yaml', ['specs: env.yaml', 'env: {WHO: ada}', 'cases: [{name: env, node: greeting, expect: {reply: hi ada}}]']);
+    const result = await weft(['test', 'env.test.yaml'], { cwd: dir.path, env: { WHO: 'bob' } });
+    expect(result.code, result.stdout).toBe(0);
+  }, TIMEOUT_MS);
+
   it('--reporter junit writes JUnit XML, to standard output or --output FILE', async () => {
     const stdout = await run('--reporter', 'junit', 'fail.test.yaml', 'pass.test.yaml');
     expect(stdout.code).toBe(1);
