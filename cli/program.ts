@@ -19,12 +19,13 @@ import { logsCommand } from './commands/logs.ts';
 import { statusCommand } from './commands/status.ts';
 import { lintCommand } from './commands/lint.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { testCommand } from './commands/test.ts';
 import { ExitStatus } from './exit-status.ts';
 import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 import { readVersion } from './version.ts';
 
-const commands = [startCommand, upCommand, psCommand, logsCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand] as const;
+const commands = [startCommand, upCommand, psCommand, logsCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand, testCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;

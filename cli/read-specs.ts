@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseYamlDocuments, WeftError, YAML_LIMITS, YamlSourceMap, type SourcePosition } from '../src/index.ts';
 import type { CliIO } from './io.ts';
+import { TEST_FILE } from './test/find-test-files.ts';
 
 /** A raw spec read from a file, with where it came from (for messages). */
 export interface SourcedSpec {
@@ -100,7 +101,8 @@ function listFiles(path: string): string[] {
   }
   if (!stats.isDirectory()) return [path];
   return readdirSync(path)
-    .filter((name) => EXTENSIONS.has(extname(name)))
+    // Test files (`weft test`, docs/testing.md) sit next to the specs and are not specs.
+    .filter((name) => EXTENSIONS.has(extname(name)) && !TEST_FILE.test(name))
     .sort()
     .map((name) => join(path, name));
 }

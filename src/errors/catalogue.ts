@@ -832,6 +832,11 @@ export const catalogue = {
     message: '{errors} error(s) and {warnings} warning(s) in {files} file(s)',
     hint: 'weft lint found errors; fix each finding at the file:line:column it names.',
   },
+  ERR_TEST_FILE: {
+    category: 'invalid argument',
+    message: 'bad test file {where}: {reason}',
+    hint: 'weft test reads *.test.yaml files in the format of docs/testing.md; fix the field at the line it names.',
+  },
 } as const satisfies Record<string, ErrorRow>;
 
 /** A stable error code, e.g. `ERR_SPEC_INVALID`. */
