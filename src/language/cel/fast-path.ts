@@ -1,4 +1,5 @@
 import { OPERAND_UNIT, operandCost, sizeOf } from './cost-guard.ts';
+import { bail, generateSource, HELPERS, type SourceContext } from './fast-path-source.ts';
 
 /** What a fast path gives for a payload outside what it answers: the library evaluates then. */
 export const UNDECIDED: unique symbol = Symbol('weft.cel.undecided');
@@ -24,9 +25,6 @@ interface AstNode {
   readonly op: string;
   readonly args: unknown;
 }
-
-/** Where a node is compiled: the macro variables in scope (innermost last); inside a macro's body when non-empty. */
-type Names = readonly string[];
 
 /** The type names `type(x) == NAME` compares with, and how a payload value is known to be of one. */
 const TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
@@ -59,136 +57,101 @@ const TYPES: Readonly<Record<string, (value: unknown) => boolean>> = {
  * (the library reads it too).
  */
 export function compileFastPath(node: AstNode): FastPath | undefined {
-  return compile(node, []);
-}
-
-function compile(node: AstNode, names: Names): FastPath | undefined {
-  switch (node.op) {
-    case 'id':
-      return variable(node.args, names);
-    case 'value':
-      return constant(node.args);
-    case '-_': {
-      const operand = node.args as AstNode;
-      if (operand.op !== 'value') return undefined;
-      const value = operand.args;
-      return typeof value === 'bigint' || typeof value === 'number' ? () => -value : undefined;
+  const context: SourceContext = { constants: [], fields: [] };
+  const source = generateSource(node, context, TYPE_NAMES);
+  if (source === undefined) return undefined;
+  // Generated from the AST alone: no text of the expression or of a payload is in the source (fast-path-source.ts).
+  const make = new Function(...HELPERS, 'K', 'F', `return (self, scope) => {\n${source}\n};`) as (...args: unknown[]) => (self: unknown, scope: FastScope) => unknown;
+  const run = make(...HELPERS.map((name) => helpers[name]), context.constants, context.fields);
+  return (self, scope) => {
+    try {
+      return run(self, scope);
+    } catch (thrown) {
+      if (thrown === bail) return UNDECIDED;
+      throw thrown;
     }
-    case '.':
-      return select(node.args as [AstNode, string], names);
-    case '!_': {
-      const operand = compile(node.args as AstNode, names);
-      return operand === undefined ? undefined : (self, scope) => {
-        const value = operand(self, scope);
-        return typeof value === 'boolean' ? !value : UNDECIDED;
-      };
-    }
-    case '?:':
-      return ternary(node.args as [AstNode, AstNode, AstNode], names);
-    case '&&':
-    case '||':
-      return logic(node.op, node.args as [AstNode, AstNode], names);
-    case '==':
-    case '!=':
-      return typeCheck(node.op, node.args as [AstNode, AstNode], names) ?? comparison(node.op, node.args as [AstNode, AstNode], names);
-    case '<':
-    case '<=':
-    case '>':
-    case '>=':
-      return comparison(node.op, node.args as [AstNode, AstNode], names);
-    case 'call':
-      return has(node.args as [string, AstNode[]], names);
-    case 'rcall':
-      return macro(node.args as [string, AstNode, AstNode[]], names);
-    case 'list':
-      return list(node.args as AstNode[], names);
-    case 'map':
-      return map(node.args as [AstNode, AstNode][], names);
-    default:
-      return undefined;
-  }
+  };
 }
 
-function variable(name: unknown, names: Names): FastPath | undefined {
-  const index = typeof name === 'string' ? names.lastIndexOf(name) : -1;
-  if (index !== -1) return (_self, scope) => scope.vars[index];
-  return name === 'self' ? (self) => self : undefined;
-}
-
-function constant(value: unknown): FastPath | undefined {
-  const primitive = value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint';
-  return primitive ? () => value : undefined;
-}
+const TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(TYPES));
 
 function isPlainObject(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
 
-/** `step` that, inside a macro's body, charges the operand cost of its value (as CostGuard charges operands there); UNDECIDED over the limit. */
-function charged(step: FastPath, names: Names): FastPath {
-  if (names.length === 0) return step;
-  return (self, scope) => {
-    const value = step(self, scope);
-    if (typeof value === 'string' ? value.length >= OPERAND_UNIT : typeof value === 'object' && value !== null) {
-      scope.spent += costOf(value as object | string);
-      if (scope.spent > scope.limit) return UNDECIDED;
-    }
-    return value;
-  };
-}
-
-/** operandCost, with the keys of a plain object counted by Object.keys (the same count, without a walk). */
+/**
+ * operandCost, with the keys of a plain object counted without allocating: inherited enumerable
+ * keys count too, so the charge is never below the library's.
+ */
 function costOf(value: object | string): number {
-  if (typeof value === 'object' && !Array.isArray(value) && isPlainObject(value)) return Math.floor(Object.keys(value).length / OPERAND_UNIT);
+  if (typeof value === 'object' && !Array.isArray(value) && isPlainObject(value)) {
+    let count = 0;
+    for (const _key in value) count++;
+    return Math.floor(count / OPERAND_UNIT);
+  }
   return operandCost(value);
 }
 
-function select([target, field]: [AstNode, string], names: Names): FastPath | undefined {
-  const object = compile(target, names);
-  if (object === undefined) return undefined;
-  return (self, scope) => {
-    const value = object(self, scope);
-    if (typeof value !== 'object' || value === null) return UNDECIDED;
-    if (!isPlainObject(value) || !Object.hasOwn(value, field)) return UNDECIDED;
+/** The helpers of the generated code: each gives the library's certain answer or throws `bail`. */
+const helpers: Readonly<Record<(typeof HELPERS)[number], unknown>> = {
+  /** A field of a plain object that holds it (an accessor is read, as the library reads it). */
+  select(value: unknown, field: string): unknown {
+    if (typeof value !== 'object' || value === null || !isPlainObject(value) || !Object.hasOwn(value, field)) throw bail;
     const item = (value as Record<string, unknown>)[field];
-    return item === undefined || typeof item === 'function' || typeof item === 'symbol' ? UNDECIDED : item;
-  };
-}
-
-/** `has(x.f)` on a plain object: whether it holds f. */
-function has([name, args]: [string, AstNode[]], names: Names): FastPath | undefined {
-  if (name !== 'has' || args.length !== 1 || args[0]!.op !== '.') return undefined;
-  const [target, field] = args[0]!.args as [AstNode, string];
-  // `has` is a macro: the library charges nothing for it.
-  const object = compile(target, names);
-  if (object === undefined) return undefined;
-  return (self, scope) => {
-    const value = object(self, scope);
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !isPlainObject(value)) return UNDECIDED;
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') throw bail;
+    return item;
+  },
+  /** `has(x.f)` on a plain object; a field present that is not plain data is the library's to judge. */
+  has(value: unknown, field: string): boolean {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !isPlainObject(value)) throw bail;
     if (!Object.hasOwn(value, field)) return false;
-    // A field present that is not plain data (undefined, a function…) is the library's to judge.
-    return isJsonValue((value as Record<string, unknown>)[field]) ? true : UNDECIDED;
-  };
-}
-
-/** `type(x) == NAME` or `NAME == type(x)` (and `!=`) for the names of TYPES, when NAME is no macro variable. */
-function typeCheck(op: '==' | '!=', [left, right]: [AstNode, AstNode], names: Names): FastPath | undefined {
-  const isType = (node: AstNode): boolean => node.op === 'call' && (node.args as [string, AstNode[]])[0] === 'type' && (node.args as [string, AstNode[]])[1].length === 1;
-  const isName = (node: AstNode): boolean => node.op === 'id' && typeof node.args === 'string' && Object.hasOwn(TYPES, node.args) && !names.includes(node.args);
-  const [call, name] = isType(left) && isName(right) ? [left, right] : isType(right) && isName(left) ? [right, left] : [undefined, undefined];
-  if (call === undefined || name === undefined) return undefined;
-  const compiled = compile((call.args as [string, AstNode[]])[1][0]!, names);
-  if (compiled === undefined) return undefined;
-  const operand = charged(compiled, names);
-  const test = TYPES[name.args as string]!;
-  const negate = op === '!=';
-  return (self, scope) => {
-    const value = operand(self, scope);
-    if (!isJsonValue(value)) return UNDECIDED;
-    return test(value) !== negate;
-  };
-}
+    if (!isJsonValue((value as Record<string, unknown>)[field])) throw bail;
+    return true;
+  },
+  bool(value: unknown): boolean {
+    if (typeof value !== 'boolean') throw bail;
+    return value;
+  },
+  equals(a: unknown, b: unknown): boolean {
+    const equal = equals(a, b);
+    if (equal === UNDECIDED) throw bail;
+    return equal;
+  },
+  /** Numeric `<` `<=` `>` `>=`: JS compares a number with a bigint by exact value, as CEL compares a double with an int. */
+  order(op: string, a: unknown, b: unknown): boolean {
+    if ((typeof a !== 'number' && typeof a !== 'bigint') || (typeof b !== 'number' && typeof b !== 'bigint')) throw bail;
+    switch (op) {
+      case '<': return a < b;
+      case '<=': return a <= b;
+      case '>': return a > b;
+      default: return a >= b;
+    }
+  },
+  typeIs(value: unknown, name: string): boolean {
+    if (!isJsonValue(value)) throw bail;
+    return TYPES[name]!(value);
+  },
+  /** An operand inside a macro's body, charged as CostGuard charges it. */
+  charge(value: unknown, scope: FastScope): unknown {
+    if (typeof value === 'string' ? value.length >= OPERAND_UNIT : typeof value === 'object' && value !== null) {
+      scope.spent += costOf(value as object | string);
+      if (scope.spent > scope.limit) throw bail;
+    }
+    return value;
+  },
+  /** What a macro ranges over: an array, charged by its length. */
+  items(value: unknown, scope: FastScope): unknown[] {
+    if (!Array.isArray(value)) throw bail;
+    scope.spent += sizeOf(value);
+    if (scope.spent > scope.limit) throw bail;
+    return value;
+  },
+  element(value: unknown): unknown {
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') throw bail;
+    return value;
+  },
+};
 
 /**
  * A value whose CEL type the fast path knows: a primitive, or arrays and plain objects of such
@@ -205,143 +168,6 @@ function isJsonValue(value: unknown, depth = 0): boolean {
   if (!isPlainObject(value)) return false;
   for (const key in value) if (!isJsonValue((value as Record<string, unknown>)[key], depth + 1)) return false;
   return true;
-}
-
-/** `list.filter(x, predicate)` and `list.map(x, expression)` over an array. */
-function macro([name, target, args]: [string, AstNode, AstNode[]], names: Names): FastPath | undefined {
-  if ((name !== 'filter' && name !== 'map') || args.length !== 2 || args[0]!.op !== 'id' || typeof args[0]!.args !== 'string') return undefined;
-  const iterable = compile(target, names);
-  const inner = [...names, args[0]!.args];
-  const body = compile(args[1]!, inner);
-  if (iterable === undefined || body === undefined) return undefined;
-  const depth = names.length;
-  const filter = name === 'filter';
-  return (self, scope) => {
-    const items = iterable(self, scope);
-    if (!Array.isArray(items)) return UNDECIDED;
-    scope.spent += sizeOf(items);
-    if (scope.spent > scope.limit) return UNDECIDED;
-    const out: unknown[] = [];
-    const vars = scope.vars;
-    for (let i = 0; i < items.length; i++) {
-      const item: unknown = items[i];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') return UNDECIDED;
-      vars[depth] = item;
-      const value = body(self, scope);
-      if (filter) {
-        if (typeof value !== 'boolean') return UNDECIDED;
-        if (value) out.push(item);
-      } else {
-        if (value === UNDECIDED) return UNDECIDED;
-        out.push(value);
-      }
-    }
-    return out;
-  };
-}
-
-function list(items: AstNode[], names: Names): FastPath | undefined {
-  const steps = items.map((item) => compile(item, names));
-  if (steps.some((step) => step === undefined)) return undefined;
-  const compiled = steps as FastPath[];
-  return (self, scope) => {
-    const out: unknown[] = [];
-    for (const step of compiled) {
-      const value = step(self, scope);
-      if (value === UNDECIDED) return UNDECIDED;
-      out.push(value);
-    }
-    return out;
-  };
-}
-
-/** A map literal with string literal keys, none twice (`__proto__` and `constructor` left to the library). */
-function map(entries: [AstNode, AstNode][], names: Names): FastPath | undefined {
-  const keys: string[] = [];
-  const steps: FastPath[] = [];
-  for (const [key, value] of entries) {
-    if (key.op !== 'value' || typeof key.args !== 'string' || keys.includes(key.args) || key.args === '__proto__' || key.args === 'constructor') return undefined;
-    const step = compile(value, names);
-    if (step === undefined) return undefined;
-    keys.push(key.args);
-    steps.push(step);
-  }
-  return (self, scope) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) {
-      const value = steps[i]!(self, scope);
-      if (value === UNDECIDED) return UNDECIDED;
-      out[keys[i]!] = value;
-    }
-    return out;
-  };
-}
-
-function ternary([test, then, otherwise]: [AstNode, AstNode, AstNode], names: Names): FastPath | undefined {
-  const condition = compile(test, names);
-  const yes = compile(then, names);
-  const no = compile(otherwise, names);
-  if (condition === undefined || yes === undefined || no === undefined) return undefined;
-  return (self, scope) => {
-    const value = condition(self, scope);
-    if (typeof value !== 'boolean') return UNDECIDED;
-    return value ? yes(self, scope) : no(self, scope);
-  };
-}
-
-function logic(op: '&&' | '||', [left, right]: [AstNode, AstNode], names: Names): FastPath | undefined {
-  const first = compile(left, names);
-  const second = compile(right, names);
-  if (first === undefined || second === undefined) return undefined;
-  // `||` is decided by a true side, `&&` by a false one; anything but a boolean is the library's.
-  const decisive = op === '||';
-  return (self, scope) => {
-    const a = first(self, scope);
-    if (a === decisive) return decisive;
-    if (typeof a !== 'boolean') return UNDECIDED;
-    const b = second(self, scope);
-    return typeof b === 'boolean' ? b : UNDECIDED;
-  };
-}
-
-function comparison(op: string, [left, right]: [AstNode, AstNode], names: Names): FastPath | undefined {
-  const first = operand(left, names);
-  const second = operand(right, names);
-  if (first === undefined || second === undefined) return undefined;
-  if (op === '==' || op === '!=') {
-    const negate = op === '!=';
-    return (self, scope) => {
-      const equal = equals(first(self, scope), second(self, scope));
-      return typeof equal === 'boolean' ? equal !== negate : UNDECIDED;
-    };
-  }
-  return (self, scope) => {
-    const a = first(self, scope);
-    const b = second(self, scope);
-    if ((typeof a !== 'number' && typeof a !== 'bigint') || (typeof b !== 'number' && typeof b !== 'bigint')) return UNDECIDED;
-    // JS compares a number with a bigint by exact value, as CEL compares a double with an int.
-    switch (op) {
-      case '<': return a < b;
-      case '<=': return a <= b;
-      case '>': return a > b;
-      default: return a >= b;
-    }
-  };
-}
-
-/**
- * A side of a comparison. An int literal within ±(2^53 − 1) compares as the double of the same
- * value (CEL compares numbers by value, `1 == 1.0`), so `self.type == 1` on a JSON number
- * compares two doubles.
- */
-function operand(node: AstNode, names: Names): FastPath | undefined {
-  const value = node.op === 'value' ? node.args : undefined;
-  if (typeof value === 'bigint' && value <= MAX_SAFE && value >= MIN_SAFE) {
-    const number = Number(value);
-    return () => number;
-  }
-  const step = compile(node, names);
-  return step === undefined ? undefined : charged(step, names);
 }
 
 /** CEL equality of two primitives (null, bool, string, number, int); UNDECIDED for anything else. */
