@@ -1,27 +1,30 @@
 /**
  * Pipeline benchmark (issue 14, seed 001: "with batching (size=100) … throughput increases 3x"):
  * events/s through examples/pipeline/pipeline.yaml (file source → parse → rules → aggregate →
- * sink, one namespace) with batches of 1, 10 and 100, beside a hand-written Node loop doing the
- * same five stages over the same file, and the five-engine split (examples/pipeline/split/, one
- * `weft start` per stage, connected by NATS JetStream) with batches of 100. The one-namespace
- * runs go once per sandbox mode of the javascript snippets (parse and rules): `process` (the
- * default: calls cross a pipe to a sandbox process) and `in-process` (isolates in the engine).
+ * sink, one namespace; parse and rules are CEL over the batch, run by the CEL fast path in the
+ * engine) with batches of 1, 10 and 100, beside a hand-written Node loop doing the same five
+ * stages over the same file; examples/pipeline/pipeline-js.yaml (parse and rules in javascript)
+ * with batches of 100, once per sandbox mode (`process`: calls cross a pipe to a sandbox
+ * process; `in-process`: isolates in the engine); and the five-engine split
+ * (examples/pipeline/split/ under `weft up -c split/weft.config.yaml`, connected by NATS
+ * JetStream) with batches of 100.
  *
  * Every run reads the same generated file (examples/pipeline/events.ts); batch 1 reads its first
  * BENCH_PIPELINE_BATCH1_EVENTS lines only (default 100 000: a million single-event processes take
  * minutes on a shared machine; events/s are comparable). The one-namespace figure is the file
  * source's own `ms` (first read to last process ended: engine start-up left out); the hand loop
- * is timed from opening the file to writing its results; the split variant from spawning the
- * ingest engine (start-up included) to the sink's metrics line.
+ * is timed from opening the file to writing its results; the split variant by the file
+ * source's `ms` of the ingest engine (first read to the last batch published) and from the
+ * start of `weft up` to the sink's metrics line (start-up of five engines included).
  *
  * Run: `npm run bench:pipeline`. BENCH_PIPELINE_EVENTS (default 1 000 000),
- * BENCH_PIPELINE_BATCH1_EVENTS, BENCH_PIPELINE_SANDBOX (`process,in-process`),
- * BENCH_PIPELINE_SPLIT=0 (leave out the NATS variant; it is skipped with a line when NATS does
- * not answer on 127.0.0.1:4222).
+ * BENCH_PIPELINE_BATCH1_EVENTS, BENCH_PIPELINE_SANDBOX (of the javascript variant:
+ * `process,in-process`; empty leaves it out), BENCH_PIPELINE_SPLIT=0 (leave out the NATS
+ * variant; it is skipped with a line when NATS does not answer on 127.0.0.1:4222).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,11 +34,12 @@ import { parse } from 'yaml';
 import { createDefaultLanguages, MemoryStore, Runtime, Scheme, type Spec } from '../src/index.ts';
 import { coreKinds } from '../schemes/core.ts';
 import { writeEvents } from '../examples/pipeline/events.ts';
+import { copySplit } from '../examples/pipeline/split-copy.ts';
 import { writeResult } from './lib/write-result.ts';
 
 const N = Number(process.env.BENCH_PIPELINE_EVENTS ?? 1_000_000);
 const N1 = Math.min(N, Number(process.env.BENCH_PIPELINE_BATCH1_EVENTS ?? 100_000));
-const SANDBOXES = (process.env.BENCH_PIPELINE_SANDBOX ?? 'process,in-process').split(',') as ('process' | 'in-process')[];
+const SANDBOXES = (process.env.BENCH_PIPELINE_SANDBOX ?? 'process,in-process').split(',').filter((mode) => mode !== '') as ('process' | 'in-process')[];
 const SPLIT = process.env.BENCH_PIPELINE_SPLIT !== '0';
 const BATCHES = [1, 10, 100] as const;
 const NATS = 'nats://127.0.0.1:4222';
@@ -142,11 +146,11 @@ function readOr(path: string): string {
   }
 }
 
-/** examples/pipeline/pipeline.yaml in one runtime over `file` with `batch`. */
-async function oneNamespace(file: string, events: number, batch: number, sandbox: 'process' | 'in-process'): Promise<Figure> {
-  const out = join(work, `one-${batch}-${sandbox}`);
+/** examples/pipeline/EXAMPLE in one runtime over `file` with `batch` (`sandbox`: of its javascript snippets, if any). */
+async function oneNamespace(example: 'pipeline.yaml' | 'pipeline-js.yaml', file: string, events: number, batch: number, sandbox: 'process' | 'in-process' = 'in-process'): Promise<Figure> {
+  const out = join(work, `one-${example}-${batch}-${sandbox}`);
   mkdirSync(out, { recursive: true });
-  const specs = (parse(readFileSync(join(root, 'examples/pipeline/pipeline.yaml'), 'utf8')) as Spec[]).map((spec) => {
+  const specs = (parse(readFileSync(join(root, 'examples/pipeline', example), 'utf8')) as Spec[]).map((spec) => {
     if (spec.kind === 'file') return { ...spec, path: file, batch: { size: batch } };
     if (spec.kind === 'file-sink') return { ...spec, path: join(out, (spec as { path?: string }).path === '-' ? 'metrics.ndjson' : String((spec as { path?: string }).path)) };
     return spec;
@@ -159,7 +163,8 @@ async function oneNamespace(file: string, events: number, batch: number, sandbox
   while (!(text = readOr(join(out, 'metrics.ndjson'))).endsWith('\n')) await new Promise((resolve) => setTimeout(resolve, 10));
   await runtime.close();
   const metrics = (JSON.parse(text) as { metrics: { ms: number; aggregated: number } }).metrics;
-  return figure('one namespace', events, metrics.ms, metrics.aggregated, { batch, sandbox });
+  return example === 'pipeline.yaml' ? figure('one namespace, cel', events, metrics.ms, metrics.aggregated, { batch })
+    : figure('one namespace, javascript', events, metrics.ms, metrics.aggregated, { batch, sandbox });
 }
 
 async function natsAnswers(): Promise<boolean> {
@@ -177,55 +182,54 @@ async function natsAnswers(): Promise<boolean> {
   });
 }
 
-/** One `weft start` engine of the split pipeline; resolves its output lines as they come through `onLine`. */
-function engine(stage: string, cwd: string, onLine: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, [join(root, 'cli/weft.ts'), 'start', '--store', 'memory://', '-n', stage, '-f', `${stage}.yaml`, '--log-level', 'info', '--sandbox', 'in-process'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let rest = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (rest + chunk.toString('utf8')).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) onLine(line);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${stage}] ${chunk.toString('utf8')}`));
-  return child;
+/** Each complete line of a file that grows, given once to `onLine` (polled every 20 ms until `done` is true). */
+async function follow(path: string, onLine: (line: string) => void, done: () => boolean): Promise<void> {
+  let seen = 0;
+  while (!done()) {
+    const text = readOr(path);
+    const end = text.lastIndexOf('\n') + 1;
+    if (end > seen) {
+      for (const line of text.slice(seen, end).split('\n')) if (line !== '') onLine(line);
+      seen = end;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
-/** examples/pipeline/split/: five engines (one namespace each) linked by NATS subjects of this run's own. */
-async function split(file: string, events: number): Promise<Figure> {
+/** examples/pipeline/split/ under `weft up`: five supervised engines linked by NATS subjects of this run's own. */
+async function split(file: string, events: number): Promise<Figure[]> {
   const out = join(work, 'split');
   mkdirSync(out, { recursive: true });
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const stages = ['sink', 'aggregate', 'rules', 'parse', 'ingest'] as const;
-  for (const stage of stages) {
-    const text = readFileSync(join(root, `examples/pipeline/split/${stage}.yaml`), 'utf8').replace(/pipeline\.(parse|rules|aggregate|sink)/g, `${prefix}.$1`).replace('path: events.ndjson', `path: ${file}`);
-    writeFileSync(join(out, `${stage}.yaml`), text);
-  }
-  const children: ChildProcess[] = [];
-  let consuming = 0;
-  let metrics: { aggregated: number } | undefined;
+  copySplit(out, { prefix: `bench-${randomUUID().slice(0, 8)}` });
+  symlinkSync(file, join(out, 'events.ndjson'));
+  const started = performance.now();
+  const up = spawn(process.execPath, [join(root, 'cli/weft.ts'), 'up', '-c', join(out, 'weft.config.yaml'), '--no-standby'], { cwd: out, stdio: ['ignore', 'ignore', 'pipe'] });
+  up.stderr.on('data', (chunk: Buffer) => process.stderr.write(`[weft up] ${chunk.toString('utf8')}`));
+  let metrics: { aggregated: number; ms: number } | undefined;
+  let finished: number | undefined;
+  let exited = false;
+  up.once('exit', () => (exited = true));
   try {
-    for (const stage of stages.slice(0, 4)) {
-      children.push(engine(stage, out, (line) => {
-        if (line.includes('"msg":"consuming"')) consuming++;
-        if (line.startsWith('{"metrics"')) metrics = (JSON.parse(line) as { metrics: { aggregated: number } }).metrics;
-      }));
-    }
-    const deadline = Date.now() + 60_000;
-    while (consuming < 4) {
-      if (Date.now() > deadline) throw new Error('the split engines did not start consuming in 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    const started = performance.now();
-    children.push(engine('ingest', out, () => undefined));
-    while (metrics === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
-    return figure('five engines over NATS', events, performance.now() - started, metrics.aggregated, { batch: 100, sandbox: 'in-process' });
+    const deadline = Date.now() + 600_000;
+    await follow(join(out, '.weft/run/logs/sink.0.log'), (line) => {
+      if (!line.startsWith('{"metrics"')) return;
+      metrics = (JSON.parse(line) as { metrics: { aggregated: number; ms: number } }).metrics;
+      finished = performance.now();
+    }, () => {
+      if (exited) throw new Error('weft up exited before the sink printed its metrics');
+      if (Date.now() > deadline) throw new Error('the split pipeline printed no metrics in 600 s');
+      return metrics !== undefined;
+    });
   } finally {
-    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    })));
+    if (!exited) await new Promise<void>((resolve) => {
+      up.once('exit', () => resolve());
+      up.kill('SIGTERM');
+    });
   }
+  return [
+    figure('five engines (weft up), ingest read', events, metrics!.ms, metrics!.aggregated, { batch: 100 }),
+    figure('five engines (weft up), start to metrics', events, finished! - started, metrics!.aggregated, { batch: 100 }),
+  ];
 }
 
 const full = eventsFile('events.ndjson', N);
@@ -234,38 +238,48 @@ const figures: Figure[] = [];
 const print = (entry: Figure): void => {
   figures.push(entry);
   const label = `${entry.variant}${entry.batch === undefined ? '' : ` batch ${entry.batch}`}${entry.sandbox === undefined ? '' : ` (${entry.sandbox})`}`;
-  console.log(`${label.padEnd(44)} ${String(entry.events).padStart(8)} events ${String(entry.ms).padStart(7)} ms ${String(entry.eventsPerS).padStart(9)} events/s`);
+  console.log(`${label.padEnd(56)} ${String(entry.events).padStart(8)} events ${String(entry.ms).padStart(7)} ms ${String(entry.eventsPerS).padStart(9)} events/s`);
 };
 try {
   const hand = await handLoop(full);
   print(hand);
-  for (const sandbox of SANDBOXES) {
-    for (const batch of BATCHES) {
-      // The hand loop again just before: a ratio compares two runs under the same load.
-      const paired = batch === 1 ? hand : await handLoop(full);
-      if (batch !== 1) print(paired);
-      const entry = await oneNamespace(batch === 1 ? small : full, batch === 1 ? N1 : N, batch, sandbox);
-      if ((batch !== 1 || N1 === N) && entry.aggregated !== hand.aggregated) throw new Error(`batch ${batch} (${sandbox}) aggregated ${entry.aggregated} events, the hand loop ${hand.aggregated}`);
-      print({ ...entry, handEventsPerS: paired.eventsPerS });
-    }
+  const check = (entry: Figure, events: number): void => {
+    if (events === N && entry.aggregated !== hand.aggregated) throw new Error(`${entry.variant} batch ${entry.batch} aggregated ${entry.aggregated} events, the hand loop ${hand.aggregated}`);
+  };
+  // The hand loop again just before each run: a ratio compares two runs under the same load.
+  const paired = async (run: () => Promise<Figure>, events: number, again = true): Promise<Figure> => {
+    const before = again ? await handLoop(full) : hand;
+    if (again) print(before);
+    const entry = { ...(await run()), handEventsPerS: before.eventsPerS };
+    check(entry, events);
+    print(entry);
+    return entry;
+  };
+  const cel = new Map<number, Figure>();
+  for (const batch of BATCHES) {
+    const events = batch === 1 ? N1 : N;
+    cel.set(batch, await paired(() => oneNamespace('pipeline.yaml', batch === 1 ? small : full, events, batch), events, batch !== 1));
   }
+  const javascript = new Map<string, Figure>();
+  for (const sandbox of SANDBOXES) javascript.set(sandbox, await paired(() => oneNamespace('pipeline-js.yaml', full, N, 100, sandbox), N));
   if (!SPLIT) console.log('five engines over NATS: left out (BENCH_PIPELINE_SPLIT=0)');
   else if (!(await natsAnswers())) console.log(`five engines over NATS: skipped, nothing answers on ${NATS}`);
   else {
-    const entry = await split(full, N);
-    if (entry.aggregated !== hand.aggregated) throw new Error(`the split pipeline aggregated ${entry.aggregated} events, the hand loop ${hand.aggregated}`);
-    print(entry);
+    for (const entry of await split(full, N)) {
+      check(entry, N);
+      print(entry);
+    }
   }
-  const ratios: Record<string, number> = {};
-  for (const sandbox of SANDBOXES) {
-    const run = (batch: number): Figure => figures.find((entry) => entry.variant === 'one namespace' && entry.batch === batch && entry.sandbox === sandbox)!;
-    const rate = (batch: number): number => run(batch).eventsPerS;
-    ratios[`${sandbox}: batch 100 / hand loop just before (target >= 0.5)`] = Number((rate(100) / run(100).handEventsPerS!).toFixed(3));
-    ratios[`${sandbox}: batch 10 / hand loop just before`] = Number((rate(10) / run(10).handEventsPerS!).toFixed(3));
-    ratios[`${sandbox}: batch 100 / batch 1 (target >= 3)`] = Number((rate(100) / rate(1)).toFixed(2));
-    ratios[`${sandbox}: batch 10 / batch 1`] = Number((rate(10) / rate(1)).toFixed(2));
-  }
-  for (const [name, value] of Object.entries(ratios)) console.log(`${name.padEnd(52)} ${value}`);
+  const ratio = (a: number, b: number, digits: number): number => Number((a / b).toFixed(digits));
+  const ratios: Record<string, number> = {
+    'cel: batch 100 / hand loop just before (target >= 0.5)': ratio(cel.get(100)!.eventsPerS, cel.get(100)!.handEventsPerS!, 3),
+    'cel: batch 10 / hand loop just before': ratio(cel.get(10)!.eventsPerS, cel.get(10)!.handEventsPerS!, 3),
+    'cel: batch 1 / hand loop': ratio(cel.get(1)!.eventsPerS, cel.get(1)!.handEventsPerS!, 3),
+    'cel: batch 100 / batch 1 (target >= 3)': ratio(cel.get(100)!.eventsPerS, cel.get(1)!.eventsPerS, 2),
+    'cel: batch 10 / batch 1': ratio(cel.get(10)!.eventsPerS, cel.get(1)!.eventsPerS, 2),
+  };
+  for (const [sandbox, entry] of javascript) ratios[`javascript (${sandbox}): batch 100 / hand loop just before`] = ratio(entry.eventsPerS, entry.handEventsPerS!, 3);
+  for (const [name, value] of Object.entries(ratios)) console.log(`${name.padEnd(56)} ${value}`);
   console.log(`results: ${writeResult('pipeline', { events: N, batch1Events: N1, figures, ratios })}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -18,8 +18,9 @@ import { toPlain } from './to-plain.ts';
  * cost limit ERR_CEL_COST_LIMIT; an invalid `matches` pattern from the payload is ERR_CEL_PATTERN
  * (re2-matches.ts: `matches` runs on RE2, in linear time). Per call it allocates only what the library needs (its root
  * context) and what the result conversion copies; the variables object is reused. Expressions
- * of the commonest shapes (`self.data`, `self.type == 1 || self.type == 2`) first try a fast
- * path in plain JS (fast-path.ts), which leaves to the library every payload it is not sure of.
+ * of the commonest shapes (`self.data`, `self.type == 1 || self.type == 2`, `self.filter(e,
+ * e.type != "view").map(e, {…})`) first try a fast path in plain JS (fast-path.ts), which
+ * leaves to the library every payload it is not sure of (and one over the cost limit).
  */
 export class CelProgram implements Program {
   readonly #evaluate: ParseResult;
@@ -28,8 +29,9 @@ export class CelProgram implements Program {
   readonly #variables: { self: unknown } = { self: null };
   /** Undefined when the expression has nothing to charge (no macro, no bind, no `matches`). */
   readonly #guard: CostGuard | undefined;
-  /** Undefined when the expression has a shape the fast path does not know, or something to charge. */
+  /** Undefined when the expression has a shape the fast path does not know, or a `matches` or string builder to charge. */
   readonly #fast: FastPath | undefined;
+  readonly #limit: number;
 
   /**
    * `parsed` must already be type-checked (so the library skips checking on every call).
@@ -38,11 +40,14 @@ export class CelProgram implements Program {
   constructor(parsed: ParseResult, code: string, costLimit: number, patterns: PatternCache) {
     this.#evaluate = parsed;
     this.#code = code;
+    // Compiled before the guard wraps nodes; it charges macros itself (fast-path.ts).
+    const fast = compileFastPath(parsed.ast as never);
     const guard = new CostGuard(costLimit);
     const matches = bindMatches(parsed.ast, guard, patterns);
     const builders = chargeBuilders(parsed.ast, guard);
     this.#guard = guard.instrument(parsed.ast) || matches || builders ? guard : undefined;
-    this.#fast = this.#guard === undefined ? compileFastPath(parsed.ast as never) : undefined;
+    this.#fast = matches || builders ? undefined : fast;
+    this.#limit = costLimit;
   }
 
   run(input: unknown): unknown {
@@ -70,7 +75,7 @@ export class CelProgram implements Program {
   /** The fast path's answer, or UNDECIDED (also when a selected accessor throws: the library reports it). */
   #tryFast(fast: FastPath, input: unknown): unknown {
     try {
-      const value = fast(input);
+      const value = fast(input, { vars: [], spent: 0, limit: this.#limit });
       return isResult(value) ? value : UNDECIDED;
     } catch {
       return UNDECIDED;

@@ -178,10 +178,10 @@ const OPERAND_OPS = new Set(['==', '!=', 'in', '+', '<', '<=', '>', '>=']);
  * about 0.5 µs of work (list `join`/`+` ≈ 50 ns per element, `size`/`split`/`replace` ≈ 15 ns per
  * character), as much as one iteration of a macro.
  */
-const OPERAND_UNIT = 10;
+export const OPERAND_UNIT = 10;
 
 /** The cost of an operand inside a macro's body: nothing for scalars and small values. */
-function operandCost(value: unknown): number {
+export function operandCost(value: unknown): number {
   if (typeof value === 'object' ? value === null : typeof value !== 'string') return 0;
   return Math.floor(sizeOf(value) / OPERAND_UNIT);
 }
@@ -197,7 +197,7 @@ function mayCost(node: AstNode): boolean {
 }
 
 /** Elements of a list, entries of a map, characters of a string or bytes; 1 for anything else. */
-function sizeOf(value: unknown): number {
+export function sizeOf(value: unknown): number {
   if (typeof value === 'string') return value.length;
   if (typeof value !== 'object' || value === null) return 1;
   if (Array.isArray(value) || ArrayBuffer.isView(value)) return (value as { length: number }).length;

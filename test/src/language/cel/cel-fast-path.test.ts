@@ -10,6 +10,12 @@ const expressions = [
   'self.a == self.b', 'self.a != self.b', 'self.a < 2', 'self.a <= 2.5', 'self.a > -1', 'self.a >= self.b', 'self.a < "b"',
   'self.type == 1 || self.type == 2', 'self.a && self.b', 'self.a || self.b', '!self.a', 'self.a == 1 || true', 'true || self.a == 1', 'false && self.a',
   'self.a ? self.b : 3', 'self.a ? 1 : 2', 'self.a.b == 9007199254740993', 'self.a.b > 9007199254740992', '1 == self.a', '-1 < self.a', 'self.a == 18446744073709551615u',
+  // Over batches: filter/map, has, type(x) == NAME, list and map literals.
+  'self.filter(e, e.a == 1)', 'self.map(e, e.a)', 'self.map(e, {"x": e.a, "y": [e, 1]})', 'self.filter(e, e)', 'self.map(e, self.map(f, [e, f]))',
+  'self.filter(e, type(e) == map && has(e.a) && type(e.a) == double)', 'self.map(e, type(e) != string)', 'self.map(e, int == type(e))',
+  'self.filter(e, type(e) == map && has(e.a)).map(e, {"a": e.a, "b": e.a == "x" ? 1.0 : 0.0})', 'type(self) == list ? self.filter(e, e > 1) : []',
+  'has(self.a)', 'has(self.a.b)', 'type(self.a) == int', 'type(self.a) == null_type', 'type(self) == bool', 'map == type(self)', 'type(self) == list',
+  '{"a": self.a, "b": self}', '[self.a, self]', '[]', '{"a": 1}', 'self.map(self, self)', 'self.filter(e, has(e.a) && e.a > 1).map(e, e.a)',
 ];
 const payloads: unknown[] = [
   null, 1, 'text', true, [1, 2], new Uint8Array([1]),
@@ -19,6 +25,8 @@ const payloads: unknown[] = [
   { a: [1] }, { a: new Map([['b', 1]]) }, { a: new Date(0) }, { a: { constructor: 1, b: 2 } }, JSON.parse('{"constructor": 5, "a": 1}'),
   JSON.parse('{"__proto__": {"b": 1}, "a": 1}'), Object.create(null) as object, { b: 1 }, { a: 1, b: 1n }, { a: 'x', b: 1 }, { a: true, b: 'true' },
   { a: 18446744073709551615n }, { a: { b: 1 }, b: { b: 1 } },
+  [{ a: 1 }, { a: 2 }], [1, 2, 3], [{ a: 'x' }, 'y', null], [{ a: 1.5, b: 'x' }, { b: 2 }], [[1], []], [1n, 2], [{ a: 1n }], [true, false],
+  [new Map([['a', 1]])], [{ a: undefined }], [new Uint8Array([1])], [JSON.parse('{"constructor": 1, "a": 2}')], [undefined], [{ a: { b: 1 } }], [{ a: { b: undefined } }], [{ a: [undefined] }], [{ a: [{ b: new Date(0) }] }], [{ a: () => 1 }], [() => 1], [Symbol('s')], { a: () => 1 }, { a: 1, b: () => 1 }, { a: 1, b: undefined }, [{ a: 1, b: () => 1 }], [{ a: 'x', b: undefined }], [{ a: { b: [1, { c: null }] } }],
 ];
 
 type Outcome = { value: unknown } | { code: string };
@@ -40,6 +48,18 @@ describe('cel fast path', () => {
       const library = cel.compile(`[${code}][0]`) as Program;
       for (const payload of payloads) {
         expect({ code, payload, outcome: outcome(fast, payload) }).toEqual({ code, payload, outcome: outcome(library, payload) });
+      }
+    }
+  });
+
+  it('charges macros as the library does: over the cost limit, the library reports ERR_CEL_COST_LIMIT', () => {
+    const batch = Array.from({ length: 100 }, (_, index) => ({ type: index % 2 === 0 ? 'a-long-type-name-here' : 'b', value: index }));
+    for (const limit of [5, 99, 100, 150, 250, 400, 1000]) {
+      const limited = celLanguage({ costLimit: limit });
+      for (const code of ['self.map(e, e.value)', 'self.filter(e, e.type == "b")', 'self.filter(e, type(e) == map).map(e, self.map(f, f.value))', 'self.map(e, [e.type, e.type == "a-long-type-name-here"])']) {
+        const fast = limited.compile(code) as Program;
+        const library = limited.compile(`[${code}][0]`) as Program;
+        expect({ code, limit, outcome: outcome(fast, batch) }).toEqual({ code, limit, outcome: outcome(library, batch) });
       }
     }
   });
