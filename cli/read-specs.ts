@@ -4,6 +4,9 @@ import { parseYamlDocuments, WeftError, YAML_LIMITS, YamlSourceMap, type SourceP
 import type { CliIO } from './io.ts';
 import { TEST_FILE } from './test/find-test-files.ts';
 
+/** weft.config.yaml (docs/operations.md, `weft up`), skipped when a directory of specs is read. */
+const CONFIG_FILE = /^weft\.config\.ya?ml$/;
+
 /** A raw spec read from a file, with where it came from (for messages). */
 export interface SourcedSpec {
   readonly spec: Record<string, unknown>;
@@ -101,8 +104,8 @@ function listFiles(path: string): string[] {
   }
   if (!stats.isDirectory()) return [path];
   return readdirSync(path)
-    // Test files (`weft test`, docs/testing.md) sit next to the specs and are not specs.
-    .filter((name) => EXTENSIONS.has(extname(name)) && !TEST_FILE.test(name))
+    // Test files (`weft test`, docs/testing.md) and the engine's config file sit next to the specs and are not specs.
+    .filter((name) => EXTENSIONS.has(extname(name)) && !TEST_FILE.test(name) && !CONFIG_FILE.test(name))
     .sort()
     .map((name) => join(path, name));
 }
