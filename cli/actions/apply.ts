@@ -1,5 +1,7 @@
 import { applySpecs } from '../apply-specs.ts';
-import { configFor, createLanguages, createScheme, withStore } from '../context.ts';
+import { createLanguages, createScheme } from '../context.ts';
+import { configFor } from '../config-for.ts';
+import { withStore } from '../with-store.ts';
 import type { CliIO } from '../io.ts';
 import { withExistingStore } from '../with-existing-store.ts';
 import { planApply } from '../plan-apply.ts';

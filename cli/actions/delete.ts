@@ -1,5 +1,6 @@
 import { normalizeSpec, WeftError, type StoredSpec } from '../../src/index.ts';
-import { configFor, withStore } from '../context.ts';
+import { configFor } from '../config-for.ts';
+import { withStore } from '../with-store.ts';
 import type { StoreFlags } from '../options.ts';
 import type { CliIO } from '../io.ts';
 import { deleteTargets } from '../delete-targets.ts';

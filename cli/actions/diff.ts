@@ -1,4 +1,5 @@
-import { configFor, createLanguages, createScheme } from '../context.ts';
+import { createLanguages, createScheme } from '../context.ts';
+import { configFor } from '../config-for.ts';
 import { ExitStatus } from '../exit-status.ts';
 import type { CliIO } from '../io.ts';
 import { withExistingStore } from '../with-existing-store.ts';

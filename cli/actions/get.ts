@@ -1,5 +1,5 @@
-import { WeftError } from '../../src/index.ts';
-import { configFor } from '../context.ts';
+import { WeftError } from '../../src/errors/index.ts';
+import { configFor } from '../config-for.ts';
 import type { StoreFlags } from '../options.ts';
 import { withExistingStore } from '../with-existing-store.ts';
 import type { CliIO } from '../io.ts';

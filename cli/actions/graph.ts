@@ -1,5 +1,6 @@
 import { analyzeTopology, normalizeSpec, type Spec } from '../../src/index.ts';
-import { configFor, createScheme } from '../context.ts';
+import { createScheme } from '../context.ts';
+import { configFor } from '../config-for.ts';
 import { renderDot } from '../graph/render-dot.ts';
 import { renderMermaid } from '../graph/render-mermaid.ts';
 import type { CliIO } from '../io.ts';

@@ -3,7 +3,8 @@ import {
   OutPort, Packet, Runtime, specSyscalls, WeftError, type Logger, type Scheme, type SpecStore, type StoredSpec,
 } from '../../src/index.ts';
 import { openStore } from '../../src/store/index.ts';
-import { configFor, createLanguages, createScheme } from '../context.ts';
+import { createLanguages, createScheme } from '../context.ts';
+import { configFor } from '../config-for.ts';
 import { ExitStatus } from '../exit-status.ts';
 import type { CliIO } from '../io.ts';
 import { downstreamSpecs, isSource } from '../invoke/downstream-specs.ts';

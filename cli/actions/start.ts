@@ -6,7 +6,8 @@ import {
 import { openStore, redactStoreUrl } from '../../src/store/index.ts';
 import { applySpecs } from '../apply-specs.ts';
 import { adminNetworkPolicy } from '../admin-network-policy.ts';
-import { configFor, createLanguages, createScheme } from '../context.ts';
+import { createLanguages, createScheme } from '../context.ts';
+import { configFor } from '../config-for.ts';
 import type { Config } from '../config.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs, type SourcedSpec } from '../read-specs.ts';

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { isValueStore, TokenRegistry, WeftError, type Role, type SpecStore, type TokenInfo } from '../../src/index.ts';
-import { configFor, withStore } from '../context.ts';
+import { configFor } from '../config-for.ts';
+import { withStore } from '../with-store.ts';
 import type { StoreFlags } from '../options.ts';
 import type { CliIO } from '../io.ts';
 import { withExistingStore } from '../with-existing-store.ts';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { isValueStore, secretKeyringFromEnv, ValueVault, WeftError, type SpecStore, type StoredValue, type ValueData, type ValueStore } from '../../src/index.ts';
-import { configFor, withStore } from '../context.ts';
+import { configFor } from '../config-for.ts';
+import { withStore } from '../with-store.ts';
 import type { StoreFlags } from '../options.ts';
 import type { CliIO } from '../io.ts';
 import { renderTable, type OutputFormat } from '../print.ts';
