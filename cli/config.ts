@@ -2,8 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_NAMESPACE, JwtSchema, parseYamlDocuments, pointerToPath, WeftError } from '../src/index.ts';
-import { DEFAULT_STORE_URL } from '../src/store/index.ts';
+// Narrow imports, not the kernel's barrel: every command reads the configuration (docs/cli.md, start-up time).
+import { JwtSchema } from '../src/auth/jwt-schema.ts';
+import { WeftError } from '../src/errors/index.ts';
+import { parseYamlDocuments } from '../src/language/parse-yaml-documents.ts';
+import { pointerToPath } from '../src/scheme/problem.ts';
+import { DEFAULT_NAMESPACE } from '../src/spec/spec.ts';
+import { DEFAULT_STORE_URL } from '../src/store/open-store.ts';
 import type { CliIO } from './io.ts';
 
 /** Where javascript/typescript snippets run: supervised sandbox processes, or isolates in the engine (trusted code). */

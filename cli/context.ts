@@ -1,17 +1,6 @@
-import { Option, type Command } from 'commander';
-import { createDefaultLanguages, createSnippetSandbox, Scheme, type HealthRegistry, type LanguageRegistry, type SpecStore } from '../src/index.ts';
-import { openStore } from '../src/store/index.ts';
+import { createDefaultLanguages, createSnippetSandbox, Scheme, type HealthRegistry, type LanguageRegistry } from '../src/index.ts';
 import { coreKinds } from '../schemes/core.ts';
-import { loadConfig, type Config } from './config.ts';
-import type { CliIO } from './io.ts';
-import type { OutputFormat } from './print.ts';
-
-/** Flags shared by the commands that touch a store. */
-export interface StoreFlags {
-  readonly namespace?: string;
-  readonly store?: string;
-  readonly output?: OutputFormat;
-}
+import type { Config } from './config.ts';
 
 /** The scheme of the kinds weft ships. */
 export function createScheme(): Scheme {
@@ -26,56 +15,4 @@ export function createLanguages(isolation: Config['sandbox'] = 'process', health
   const sandbox = createSnippetSandbox({ isolation });
   if (health !== undefined && sandbox.health !== undefined) health.register('sandbox', () => sandbox.health!());
   return createDefaultLanguages({ javascript: { isolation, sandbox } });
-}
-
-/** The flags of `weft start` that configure the admin API's exposure. */
-export interface AdminFlags {
-  readonly adminBindPublic?: boolean;
-  readonly adminHost?: string[];
-  /** The ops plane's address (`--ops HOST:PORT`) and whether it may bind beyond loopback. */
-  readonly ops?: string;
-  readonly opsBindPublic?: boolean;
-  readonly insecure?: boolean;
-}
-
-/** Resolves the layered configuration for a command's flags. */
-export function configFor(io: CliIO, flags: StoreFlags & AdminFlags & { logLevel?: string; sandbox?: string }): Config {
-  return loadConfig(io, {
-    namespace: flags.namespace,
-    store: flags.store,
-    logLevel: flags.logLevel as Config['logLevel'] | undefined,
-    sandbox: flags.sandbox as Config['sandbox'] | undefined,
-    adminBindPublic: flags.adminBindPublic,
-    adminHosts: flags.adminHost,
-    ops: flags.ops,
-    opsBindPublic: flags.opsBindPublic,
-    insecure: flags.insecure,
-  });
-}
-
-/** Opens the configured store (relative paths from the CLI's cwd), runs `work`, and closes it whatever happens. */
-export async function withStore<T>(io: CliIO, config: Config, work: (store: SpecStore) => Promise<T>): Promise<T> {
-  const store = await openStore(config.store, { cwd: io.cwd });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/** Adds `-n/--namespace` and `--store` to a command. */
-export function storeOptions(command: Command): Command {
-  return command
-    .option('-n, --namespace <namespace>', 'namespace (default: WEFT_NAMESPACE, else "default")')
-    .option('--store <url>', 'store URL (default: WEFT_STORE, else sqlite://.weft/weft.db)');
-}
-
-/** Adds `-o/--output table|json|yaml` to a command. */
-export function outputOption(command: Command): Command {
-  return command.addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'));
-}
-
-/** Collects repeated `-f` values. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }

@@ -1,4 +1,5 @@
-import { toWeftError, type Problem } from '../src/index.ts';
+import { toWeftError } from '../src/errors/index.ts';
+import type { Problem } from '../src/scheme/problem.ts';
 import type { CliIO } from './io.ts';
 
 /** Prints an error as `error CODE: message`, then one indented line per problem with its path. */

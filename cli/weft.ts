@@ -7,6 +7,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(`error ERR_NODE_VERSION: weft needs Node.js 22.12 or newer (24 LTS recommended); this is ${process.version}. Install a newer Node (nvm install 24, or your package manager) and run weft with it, in every terminal you use.\n`);
   process.exit(1);
 }
+// Before the CLI's modules load, so that they come from the compile cache when it is warm.
+const { startCompileCache } = await import('./compile-cache.ts');
+startCompileCache(process.env);
 // Under `weft up` the IPC channel to the supervisor must not keep a finished command alive.
 process.channel?.unref();
 const { processIO } = await import('./io.ts');

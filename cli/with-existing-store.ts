@@ -1,8 +1,8 @@
 import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MemoryStore, type SpecStore } from '../src/index.ts';
+import type { SpecStore } from '../src/store/spec-store.ts';
 import type { Config } from './config.ts';
-import { withStore } from './context.ts';
+import { withStore } from './with-store.ts';
 import type { CliIO } from './io.ts';
 
 /**
@@ -16,6 +16,8 @@ export async function withExistingStore<T>(io: CliIO, config: Config, work: (sto
   const path = match === null || match[1] === ':memory:' ? undefined : resolve(io.cwd, match[1]!);
   if (path === undefined || existsSync(path) || !couldBeCreated(path)) return withStore(io, config, work);
   io.stderr.write(`note: the store ${config.store} does not exist yet; ${doing} an empty store (nothing is created)\n`);
+  // Imported only here: the usual case, an existing store, does not load the memory driver.
+  const { MemoryStore } = await import('../src/store/memory/memory-store.ts');
   const empty = new MemoryStore();
   try {
     return await work(empty);

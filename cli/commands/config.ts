@@ -1,20 +1,6 @@
 import { Command } from 'commander';
-import { stringify } from 'yaml';
-import { redactStoreUrl } from '../../src/store/index.ts';
-import { ConfigSchema, loadConfigWithSources } from '../config.ts';
-import { outputOption, storeOptions, type StoreFlags } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import { renderTable, type OutputFormat } from '../print.ts';
-
-/** A value as `weft config` may print it: a store URL without its password, a JWT secret hidden. */
-function printable(key: string, value: unknown): unknown {
-  if (key === 'store' && typeof value === 'string') return redactStoreUrl(value);
-  if (key === 'auth' && typeof value === 'object' && value !== null) {
-    const jwt = (value as { jwt?: Record<string, unknown> }).jwt;
-    return jwt?.secret === undefined ? value : { ...value, jwt: { ...jwt, secret: '<secret>' } };
-  }
-  return value;
-}
+import { outputOption, storeOptions, type StoreFlags } from '../options.ts';
 
 /**
  * `weft config`: the effective configuration, each key with its value and where it came from
@@ -22,15 +8,5 @@ function printable(key: string, value: unknown): unknown {
  * would, with ERR_CONFIG_INVALID naming the key.
  */
 export function configCommand(io: CliIO): Command {
-  return outputOption(storeOptions(new Command('config').description('print the effective configuration and where each value comes from'))).action((flags: StoreFlags) => {
-    const { config, sources } = loadConfigWithSources(io, { namespace: flags.namespace, store: flags.store });
-    const entries = Object.keys(ConfigSchema.properties).map((key) => {
-      const value = (config as Record<string, unknown>)[key];
-      return { key, value: printable(key, value), source: value === undefined ? 'unset' : sources[key] ?? 'default' };
-    });
-    const format = (flags.output ?? 'table') as OutputFormat;
-    if (format === 'json') io.stdout.write(JSON.stringify(entries, null, 2) + '\n');
-    else if (format === 'yaml') io.stdout.write(stringify(entries));
-    else io.stdout.write(renderTable(entries.map((entry) => ({ key: entry.key, value: entry.value === undefined ? '-' : typeof entry.value === 'string' ? entry.value : JSON.stringify(entry.value), source: entry.source })), ['key', 'value', 'source']));
-  });
+  return outputOption(storeOptions(new Command('config').description('print the effective configuration and where each value comes from'))).action(async (flags: StoreFlags) => (await import('../actions/config.ts')).runConfig(io, flags));
 }

@@ -1,14 +1,9 @@
 import { Command, Option } from 'commander';
-import { analyzeTopology, normalizeSpec, type Spec } from '../../src/index.ts';
-import { collect, configFor, createScheme, storeOptions, type StoreFlags } from '../context.ts';
-import { renderDot } from '../graph/render-dot.ts';
-import { renderMermaid } from '../graph/render-mermaid.ts';
 import type { CliIO } from '../io.ts';
-import { readSpecs } from '../read-specs.ts';
-import { withExistingStore } from '../with-existing-store.ts';
+import { collect, storeOptions, type StoreFlags } from '../options.ts';
 
 /** Flags of `weft graph`. */
-interface GraphFlags extends Omit<StoreFlags, 'output'> {
+export interface GraphFlags extends Omit<StoreFlags, 'output'> {
   readonly filename?: string[];
   readonly output: 'mermaid' | 'dot' | 'json';
 }
@@ -24,19 +19,5 @@ export function graphCommand(io: CliIO): Command {
     .description('draw a namespace as a graph (Mermaid, DOT) or print its topology (JSON)')
     .option('-f, --filename <path>', 'read specs from a file, directory or - instead of the store (repeatable)', collect)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'));
-  return storeOptions(command).action(async (flags: GraphFlags) => {
-    const config = configFor(io, { namespace: flags.namespace, store: flags.store });
-    const namespace = config.namespace;
-    let specs: Spec[];
-    if (flags.filename !== undefined) {
-      const sourced = await readSpecs(flags.filename, io);
-      specs = sourced.map((entry) => normalizeSpec(entry.spec, namespace)).filter((spec) => spec.namespace === namespace);
-    } else {
-      specs = await withExistingStore(io, config, (store) => store.find({ namespace }), 'reading');
-    }
-    const scheme = createScheme();
-    const topology = analyzeTopology(specs, (spec) => scheme.portsOf(spec));
-    if (flags.output === 'json') io.stdout.write(JSON.stringify(topology, null, 2) + '\n');
-    else io.stdout.write(flags.output === 'dot' ? renderDot(topology) : renderMermaid(topology));
-  });
+  return storeOptions(command).action(async (flags: GraphFlags) => (await import('../actions/graph.ts')).runGraph(io, flags));
 }

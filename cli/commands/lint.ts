@@ -1,14 +1,10 @@
 import { Command, Option } from 'commander';
-import { collect, configFor, createLanguages, createScheme, type StoreFlags } from '../context.ts';
-import { ExitStatus } from '../exit-status.ts';
 import type { CliIO } from '../io.ts';
-import { lintFailed, lintFiles, type LintReport } from '../lint/lint-files.ts';
-import { counts, LINT_FORMATS, renderFindings, type LintFormat } from '../lint/render-findings.ts';
-import { readVersion } from '../version.ts';
-import { withExistingStore } from '../with-existing-store.ts';
+import { LINT_FORMATS, type LintFormat } from '../lint/lint-format.ts';
+import { collect, type StoreFlags } from '../options.ts';
 
 /** Flags of `weft lint`. */
-interface LintFlags extends Omit<StoreFlags, 'output'> {
+export interface LintFlags extends Omit<StoreFlags, 'output'> {
   readonly filename: string[];
   readonly allowDangling?: boolean;
   readonly output: LintFormat;
@@ -29,20 +25,5 @@ export function lintCommand(io: CliIO): Command {
     .option('--store <url>', 'links may also point at the specs stored here')
     .option('--allow-dangling', 'a link to a spec that is neither in the files nor stored is a warning, not an error')
     .addOption(new Option('-o, --output <format>', 'output format').choices(LINT_FORMATS).default('text'))
-    .action(async (flags: LintFlags) => {
-      const config = configFor(io, { namespace: flags.namespace, store: flags.store });
-      const options = { scheme: createScheme(), languages: createLanguages(config.sandbox), namespace: config.namespace, allowDangling: flags.allowDangling === true };
-      const report: LintReport = flags.store === undefined
-        ? await lintFiles(flags.filename, io, options)
-        : await withExistingStore(io, config, (store) => lintFiles(flags.filename, io, { ...options, store }), 'linting against');
-      const { errors, warnings } = counts(report);
-      const rendered = renderFindings(report, flags.output, readVersion());
-      if (flags.output === 'text') {
-        io.stderr.write(rendered);
-        if (errors === 0) io.stdout.write(`${report.specs} spec(s) valid${warnings > 0 ? `, ${warnings} warning(s)` : ''}\n`);
-      } else {
-        io.stdout.write(rendered);
-      }
-      if (errors > 0) throw new ExitStatus(1, flags.output === 'text' ? lintFailed(report) : undefined);
-    });
+    .action(async (flags: LintFlags) => (await import('../actions/lint.ts')).runLint(io, flags));
 }

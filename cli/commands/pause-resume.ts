@@ -1,20 +1,12 @@
 import { Command } from 'commander';
-import type { NamespaceStatus } from '../../src/index.ts';
-import { outputOption } from '../context.ts';
 import type { CliIO } from '../io.ts';
-import { opsOptions, opsTarget, type OpsFlags } from '../ops/ops-flags.ts';
-import { opsRequest } from '../ops/ops-request.ts';
-import { renderStatus } from '../ops/render-status.ts';
+import { opsOptions, type OpsFlags } from '../ops/ops-flags.ts';
+import { outputOption } from '../options.ts';
 
 /** `weft pause|resume [NS]`: one POST to the namespace's route of the ops plane, then its status. */
 function switchCommand(io: CliIO, action: 'pause' | 'resume', description: string): Command {
   const command = new Command(action).description(description).argument('[namespace]', 'the namespace (default: -n, WEFT_NAMESPACE, else "default")');
-  return outputOption(opsOptions(command)).action(async (namespace: string | undefined, flags: OpsFlags) => {
-    const target = opsTarget(io, flags, namespace);
-    const path = `/v1/namespaces/${encodeURIComponent(target.namespace)}/${action}`;
-    const status = (await opsRequest({ address: target.address, token: target.token, method: 'POST', path })) as NamespaceStatus;
-    io.stdout.write(renderStatus(status, flags.output ?? 'table', { nodes: false }));
-  });
+  return outputOption(opsOptions(command)).action(async (namespace: string | undefined, flags: OpsFlags) => (await import('../actions/pause-resume.ts')).runSwitch(io, action, namespace, flags));
 }
 
 /**

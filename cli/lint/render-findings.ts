@@ -1,11 +1,7 @@
 import { catalogue, type ErrorCode } from '../../src/index.ts';
+import type { LintFormat } from './lint-format.ts';
 import type { LintReport, LocatedFinding } from './lint-files.ts';
 
-/** The output formats of `weft lint`. */
-export type LintFormat = 'text' | 'json' | 'github' | 'sarif';
-
-/** The formats, for the -o flag. */
-export const LINT_FORMATS: readonly LintFormat[] = ['text', 'json', 'github', 'sarif'];
 
 /**
  * A lint report in one format: `text` (one compiler-style line per finding, `file:line:column

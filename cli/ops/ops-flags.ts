@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
-import type { CliIO } from '../io.ts';
 import type { OutputFormat } from '../print.ts';
 
 /** Flags of the commands that talk to a running engine's ops plane. */
@@ -17,11 +15,4 @@ export function opsOptions(command: Command): Command {
     .option('-n, --namespace <namespace>', 'namespace (default: WEFT_NAMESPACE, else "default")')
     .option('--ops <address>', 'the engine\'s ops plane as HOST:PORT (default: WEFT_OPS, else ops: in weft.config.yaml)')
     .option('--token <token>', 'an API token or JWT for the ops plane (default: WEFT_TOKEN; see docs/auth.md)');
-}
-
-/** The namespace and ops address of a command, from its flags and the layered configuration. */
-export function opsTarget(io: CliIO, flags: OpsFlags, namespace?: string): { namespace: string; address: string | undefined; token: string | undefined } {
-  const config = loadConfig(io, { namespace: namespace ?? flags.namespace, ops: flags.ops });
-  const token = flags.token ?? (io.env.WEFT_TOKEN || undefined);
-  return { namespace: config.namespace, address: config.ops, token };
 }
