@@ -1,5 +1,5 @@
 import type { Problem } from '../scheme/index.ts';
-import { linkResolver, type PortLocation, type Spec } from '../spec/index.ts';
+import { eachLinkTarget, linkResolver, type Spec } from '../spec/index.ts';
 
 /**
  * The link targets found neither among `specs` nor among `known` (the stored specs) in the
@@ -9,31 +9,16 @@ import { linkResolver, type PortLocation, type Spec } from '../spec/index.ts';
 export function danglingLinks(specs: readonly Spec[], known: readonly Spec[]): Map<number, Problem[]> {
   const find = linkResolver([...known, ...specs].filter((spec) => typeof spec.namespace === 'string'));
   const result = new Map<number, Problem[]>();
-  specs.forEach((spec, index) => {
-    if (!isRecord(spec.links) || typeof spec.namespace !== 'string') return;
-    for (const [outName, targets] of Object.entries(spec.links)) {
-      if (!Array.isArray(targets)) continue;
-      targets.forEach((target: unknown, position) => {
-        if (!isLocation(target) || find(spec.namespace, target) !== undefined) return;
-        const named = target.name !== undefined ? `"${target.name}"` : `id ${target.id}`;
-        const problems = result.get(index) ?? [];
-        problems.push({
-          path: `links.${outName}[${position}]${target.name !== undefined ? '.name' : '.id'}`,
-          code: 'ERR_LINK_DANGLING',
-          message: `links.${outName} points at ${named}, which is neither in the files nor stored in namespace "${spec.namespace}"`,
-        });
-        result.set(index, problems);
-      });
-    }
+  eachLinkTarget(specs, ({ spec, index, outName, position, target }) => {
+    if (find(spec.namespace, target) !== undefined) return;
+    const named = target.name !== undefined ? `"${target.name}"` : `id ${target.id}`;
+    const problems = result.get(index) ?? [];
+    problems.push({
+      path: `links.${outName}[${position}]${target.name !== undefined ? '.name' : '.id'}`,
+      code: 'ERR_LINK_DANGLING',
+      message: `links.${outName} points at ${named}, which is neither in the files nor stored in namespace "${spec.namespace}"`,
+    });
+    result.set(index, problems);
   });
   return result;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isLocation(value: unknown): value is PortLocation {
-  if (!isRecord(value) || typeof value.port !== 'string') return false;
-  return typeof value.name === 'string' || (value.name === undefined && typeof value.id === 'string');
 }

@@ -1,4 +1,4 @@
-import { linkResolver, type PortLocation, type Spec } from '../spec/index.ts';
+import { eachLinkTarget, linkResolver, type Spec } from '../spec/index.ts';
 import { declaresPort } from './kind.ts';
 import type { Problem } from './problem.ts';
 import type { Scheme } from './scheme.ts';
@@ -12,33 +12,17 @@ import type { Scheme } from './scheme.ts';
 export function checkLinkTargets(scheme: Scheme, specs: readonly Spec[], known: readonly Spec[] = []): Map<number, Problem[]> {
   const find = linkResolver([...known, ...specs].filter((spec) => typeof spec.namespace === 'string'));
   const result = new Map<number, Problem[]>();
-  specs.forEach((spec, index) => {
-    for (const [outName, targets] of Object.entries(isRecord(spec.links) ? spec.links : {})) {
-      if (!Array.isArray(targets) || typeof spec.namespace !== 'string') continue;
-      targets.forEach((target: unknown, position) => {
-        // Malformed targets are the schema's to report (Scheme.validate); only well-formed ones are looked up.
-        if (!isLocation(target)) return;
-        const found = find(spec.namespace, target);
-        const ports = found === undefined ? undefined : scheme.portsOf(found);
-        if (ports === undefined || declaresPort(ports.in, target.port)) return;
-        const problems = result.get(index) ?? [];
-        problems.push({
-          path: `links.${outName}[${position}].port`,
-          code: 'ERR_PORT_UNKNOWN',
-          message: `${found!.kind} "${target.name ?? target.id}" has no in-port "${target.port}"`,
-        });
-        result.set(index, problems);
-      });
-    }
+  eachLinkTarget(specs, ({ spec, index, outName, position, target }) => {
+    const found = find(spec.namespace, target);
+    const ports = found === undefined ? undefined : scheme.portsOf(found);
+    if (ports === undefined || declaresPort(ports.in, target.port)) return;
+    const problems = result.get(index) ?? [];
+    problems.push({
+      path: `links.${outName}[${position}].port`,
+      code: 'ERR_PORT_UNKNOWN',
+      message: `${found!.kind} "${target.name ?? target.id}" has no in-port "${target.port}"`,
+    });
+    result.set(index, problems);
   });
   return result;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isLocation(value: unknown): value is PortLocation {
-  if (!isRecord(value) || typeof value.port !== 'string') return false;
-  return typeof value.name === 'string' || (value.name === undefined && typeof value.id === 'string');
 }
