@@ -44,6 +44,8 @@ describe.skipIf(!postgres.available)('an engine on PostgreSQL whose store connec
       await new Promise((resolve) => engine.once('exit', resolve));
     });
     await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) })).ok ? true : undefined), 15_000, 'the engine to serve');
+    // Cut only once start-up is over (a cut during start-up is another case).
+    await eventually(async () => (engine.output().includes('weft is running') ? true : undefined), 15_000, 'the engine to finish starting');
     return { schema, proxy, engine, port, direct: schema.url() };
   };
 
@@ -73,7 +75,7 @@ describe.skipIf(!postgres.available)('an engine on PostgreSQL whose store connec
     await eventually(async () => ((await body(port, '/r3')) === '200 r3' ? true : undefined), 15_000, 'the changes made during the outage');
     for (const version of [1, 2, 3]) expect(await body(port, `/r${version}`)).toBe(`200 r${version}`);
     expect(await body(port, '/ping')).toBe('200 v3');
-    expect(engine.output()).toContain('store change feed reconnected');
+    await eventually(async () => (engine.output().includes('store change feed reconnected') ? true : undefined), 5000, 'the reconnection to be logged');
 
     const report = await load.stop();
     expect(report.failures, engine.output().slice(-3000)).toEqual([]);
