@@ -28,6 +28,7 @@ import { UpgradeTakeover, upgradePayload, writeRawError, writeRawReply } from '.
 import { writeError, writeFailure, writeReply } from './listener/write-reply.ts';
 import { grpcFieldProblems, grpcListener, grpcListenerFields, grpcPorts } from './grpc/grpc-listener.ts';
 import { displacedPort, type HeldPort, type PortHolder } from './grpc/port-holder.ts';
+import { registerListenerHealth } from './listener/listener-health.ts';
 
 /** The kind name. */
 export const kind = 'listener';
@@ -166,8 +167,7 @@ export class ListenerNode extends SourceNode implements RequestHandler, PortHold
     this.#tlsWatcher?.stop();
     this.#tlsWatcher = tls === undefined ? undefined : new TlsWatcher(tls.spec, (material) => server.setSecureContext(material), this.#logger);
     this.#unregister?.();
-    this.#unregister = this.#context.health?.register(`listener ${this.#context.namespace}/${this.name}`, () =>
-      server.listening ? { ok: true } : { ok: false, reason: `not listening on ${this.host}:${this.configuredPort}` });
+    this.#unregister = registerListenerHealth(this.#context, this.name, server, `${this.host}:${this.configuredPort}`);
   }
 
   /** Stops listening, unless another listener adopted the server. */

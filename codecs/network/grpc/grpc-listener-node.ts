@@ -11,6 +11,7 @@ import { GrpcServer, type GrpcAddress, type GrpcCallHandler } from './grpc-serve
 import { grpcStatusOf, statusOfError } from './grpc-status.ts';
 import { displacedPort, type HeldPort, type PortHolder } from './port-holder.ts';
 import type { GrpcMethod } from './proto-file.ts';
+import { registerListenerHealth } from '../listener/listener-health.ts';
 
 /** What a GrpcListenerNode serves: an address, the linked methods of its .proto file, the runtime's services. */
 export interface GrpcListenerOptions {
@@ -100,8 +101,7 @@ export class GrpcListenerNode implements Node, GrpcCallHandler, PortHolder {
     this.#predecessor = undefined;
     if (!bound) this.#logger.info({ address: `${this.host}:${this.port}`, methods: this.#methods.map((method) => method.path) }, 'listening (gRPC)');
     this.#unregister?.();
-    this.#unregister = this.#context.health?.register(`listener ${this.#context.namespace}/${this.name}`, () =>
-      server.listening ? { ok: true } : { ok: false, reason: `not listening on ${this.host}:${this.configuredPort}` });
+    this.#unregister = registerListenerHealth(this.#context, this.name, server, `${this.host}:${this.configuredPort}`);
   }
 
   async deactivate(): Promise<void> {
