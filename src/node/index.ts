@@ -5,3 +5,4 @@ export { OneToManyNode, type FanAction } from './one-to-many.ts';
 export { ManyToOneNode, type GatherAction } from './many-to-one.ts';
 export { indexOfPort } from './indexed-ports.ts';
 export { SourceNode } from './source.ts';
+export { Emissions } from './emissions.ts';
