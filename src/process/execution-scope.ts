@@ -27,6 +27,11 @@ export interface ExecutionScope {
   processed(node: string, port: string, latencyMs: number, reply: unknown): void;
   /** A packet crossed a link. */
   emitted(hop: ExecutionHop): void;
+  /**
+   * A new process of this execution, for work a node starts on its own later (an accumulated
+   * batch, a timer): it counts as in flight until it exits, like a message's process.
+   */
+  fork(): Process;
   /** Registers work to run when the execution ends (stopped, completed, failed, timed out): instances clean up here. */
   onEnd(hook: () => void | Promise<void>): void;
   /** True once the execution ended. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bindExecution, executionOf, Process, type ExecutionScope } from '../../../src/index.ts';
 
-function scope(id: string): ExecutionScope {
+function scope(id: string, root = new Process()): ExecutionScope {
   const states = new Map<string, Map<string, unknown>>();
   return {
     id,
@@ -11,6 +11,7 @@ function scope(id: string): ExecutionScope {
     processed: () => {},
     emitted: () => {},
     onEnd: () => {},
+    fork: () => root.fork(),
   };
 }
 
