@@ -6,3 +6,4 @@ export { ManyToOneNode, type GatherAction } from './many-to-one.ts';
 export { indexOfPort } from './indexed-ports.ts';
 export { SourceNode } from './source.ts';
 export { Emissions } from './emissions.ts';
+export { isInjectableGraph, type GraphTopology, type InjectableGraph } from './injectable-graph.ts';
