@@ -1,7 +1,8 @@
 // Hot reload while messages flow: the snippet downstream of a consumer, and the consumer itself,
 // are updated in the store during the run; every message is still processed (none lost).
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Spec, SpecStore } from '../../../src/index.ts';
+import { mosquittoInstalled, startMosquitto } from '../../fixtures/mosquitto.ts';
 import { serviceAvailable } from '../../fixtures/services.ts';
 import { brokerFor, consuming, publishMany, recorder, startRuntime, uniqueQueue, waitFor } from './queue-harness.ts';
 
@@ -9,7 +10,16 @@ const COUNT = 2000;
 const redis = await serviceAvailable('redis');
 const nats = await serviceAvailable('nats');
 const rabbitmq = await serviceAvailable('rabbitmq');
-const mqtt = await serviceAvailable('mqtt');
+// MQTT runs against a Mosquitto of the test's own without a per-session queue limit: the
+// machine's keeps the default (max_queued_messages 1000) and drops what a lagging session has
+// beyond it, which a loaded CI machine reached while the consumer was being replaced (1820 of
+// 2000 arrived); that is the broker's setting, not a loss weft can prevent (docs/kinds/consumer.md).
+const mosquitto = mosquittoInstalled() ? await startMosquitto() : undefined;
+if (mosquitto === undefined) {
+  if (process.env.CI === 'true') throw new Error('/usr/sbin/mosquitto is missing (apt-get install -y mosquitto)');
+  console.warn('/usr/sbin/mosquitto is missing: the MQTT reload case is skipped');
+}
+afterAll(() => mosquitto?.stop());
 const targets: { name: string; url: string; run: boolean; consumer?: Partial<Spec> }[] = [
   { name: 'memory', url: 'memory://reload', run: true },
   { name: 'redis', url: redis.url, run: redis.available },
@@ -17,10 +27,7 @@ const targets: { name: string; url: string; run: boolean; consumer?: Partial<Spe
   { name: 'nats', url: nats.url, run: nats.available, consumer: { redeliverAfter: '2s' } },
   { name: 'rabbitmq', url: rabbitmq.url, run: rabbitmq.available },
   // The replacement takes the MQTT session over: what the old node still ran may come twice.
-  // Known defect (2026-12-04): some messages in flight when the consumer itself is reloaded are
-  // lost on MQTT (1820 of 2000 in one CI run; it failed before that day's changes too), so this
-  // case runs only with WEFT_TEST_MQTT_RELOAD=1 until it is fixed (docs/kinds/consumer.md says so).
-  { name: 'mqtt', url: mqtt.url, run: mqtt.available && process.env.WEFT_TEST_MQTT_RELOAD === '1' },
+  { name: 'mqtt', url: mosquitto?.url ?? '', run: mosquitto !== undefined },
 ];
 
 async function update(store: SpecStore, name: string, change: Partial<Spec>): Promise<void> {
