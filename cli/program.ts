@@ -7,6 +7,7 @@ import { explainCommand, kindsCommand } from './commands/kinds.ts';
 import { tokenCommand } from './commands/token.ts';
 import { valuesCommand } from './commands/values.ts';
 import { diffCommand } from './commands/diff.ts';
+import { describeCommand } from './commands/describe.ts';
 import { getCommand } from './commands/get.ts';
 import { graphCommand } from './commands/graph.ts';
 import { injectCommand } from './commands/inject.ts';
@@ -25,7 +26,7 @@ import type { CliIO } from './io.ts';
 import { reportError } from './report-error.ts';
 import { readVersion } from './version.ts';
 
-const commands = [startCommand, upCommand, psCommand, logsCommand, applyCommand, diffCommand, getCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand, testCommand] as const;
+const commands = [startCommand, upCommand, psCommand, logsCommand, applyCommand, diffCommand, getCommand, describeCommand, graphCommand, deleteCommand, lintCommand, invokeCommand, valuesCommand, tokenCommand, kindsCommand, explainCommand, schemaCommand, configCommand, testCommand] as const;
 
 /** The commands that talk to a running engine's ops plane. */
 const opsCommands = [pauseCommand, resumeCommand, statusCommand, injectCommand] as const;
