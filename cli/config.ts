@@ -37,6 +37,9 @@ export const ConfigSchema = Type.Object(
     logLevel: Type.Union(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].map((level) => Type.Literal(level)), {
       description: 'Log level of `weft start` (WEFT_LOG_LEVEL, --log-level).',
     }),
+    logFormat: Type.Union(['auto', 'json', 'pretty'].map((format) => Type.Literal(format)), {
+      description: 'How `weft start` and `weft up` write logs: json (one JSON line per event), pretty (one readable line per event) or auto, pretty on a terminal and json otherwise (WEFT_LOG_FORMAT, --log-format).',
+    }),
     drainTimeoutMs: Type.Integer({ minimum: 0, description: 'How long shutdown waits for in-flight work, and a replaced node for its in-flight work (WEFT_DRAIN_TIMEOUT_MS).' }),
     processTimeoutMs: Type.Integer({ minimum: 0, description: 'The longest one request, message or tick may run before it is ended with ERR_PROCESS_DEADLINE; 0 for none (WEFT_PROCESS_TIMEOUT_MS).' }),
     sandbox: SandboxSchema,
@@ -69,7 +72,7 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 
 const DEFAULTS: Config = {
-  store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
+  store: DEFAULT_STORE_URL, namespace: DEFAULT_NAMESPACE, logLevel: 'info', logFormat: 'auto', drainTimeoutMs: 10_000, processTimeoutMs: 300_000, sandbox: 'process',
   adminBindPublic: false, adminHosts: [], insecure: false, opsBindPublic: false, opsEventValueSize: 1024,
 };
 
@@ -77,6 +80,7 @@ const ENV: Record<string, keyof Config> = {
   WEFT_STORE: 'store',
   WEFT_NAMESPACE: 'namespace',
   WEFT_LOG_LEVEL: 'logLevel',
+  WEFT_LOG_FORMAT: 'logFormat',
   WEFT_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
   WEFT_PROCESS_TIMEOUT_MS: 'processTimeoutMs',
   WEFT_SANDBOX: 'sandbox',

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { logDestination } from '../log-destination.ts';
 import {
   Authenticator, consoleRoutes, controlRoutes, namespaceSpecs, DEFAULT_BACKLOG_LIMIT, isValueStore, JwtVerifier, opsGuard, OpsPlane, parseOpsAddress, Runtime, secretKeyringFromEnv, specSyscalls, TokenRegistry, TokenVerifier, WeftError,
   type EngineHeartbeat, type Logger, type OpsGuard, type OpsRoute, type SpecStore, uiRoutes,
@@ -86,7 +87,7 @@ export async function runStart(io: CliIO, flags: StartFlags): Promise<void> {
   // The flag beats WEFT_OTEL and the file (configFor layers the shared flags only).
   const otel = flags.otel ?? config.otel;
   const traced = tracesEndpoint(otel, io.env) !== undefined;
-  const root = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, io.stdout);
+  const root = pino({ level: config.logLevel, base: { pid: process.pid }, mixin: traced ? traceLogFields : undefined }, await logDestination(io, config.logFormat));
   const logger = root as unknown as Logger;
   const sourced = await readSpecs(flags.filename ?? [], io);
   // The ops plane takes the admin API's credentials, checked once the store (its tokens) is open.

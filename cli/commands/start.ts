@@ -6,6 +6,7 @@ import { collect, storeOptions, type AdminFlags, type StoreFlags } from '../opti
 export interface StartFlags extends StoreFlags, AdminFlags {
   readonly filename?: string[];
   readonly logLevel?: string;
+  readonly logFormat?: string;
   readonly sandbox?: string;
   readonly otel?: string;
 }
@@ -22,6 +23,7 @@ export function startCommand(io: CliIO): Command {
     .description('run a namespace (after upserting the specs in -f files)')
     .option('-f, --filename <path>', 'file, directory or - to upsert first (repeatable)', collect)
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
+    .option('--log-format <format>', 'auto (pretty on a terminal, else json) | json | pretty')
     .option('--sandbox <where>', 'where javascript/typescript snippets run: process (default) | in-process (trusted code)')
     .option('--otel <url>', 'send OpenTelemetry traces to this OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318)')
     .option('--admin-bind-public', 'let the system namespace (admin API) bind beyond loopback')
