@@ -130,6 +130,7 @@ export class ScheduleNode extends SourceNode {
     if (leader) await this.#elect();
     else this.#setState('ticking');
     let next = clock.next(Date.now());
+    if (next !== undefined && !this.#handedOver) this.#logger.info({ next: new Date(next).toISOString(), ...(leader ? { leader: true } : {}) }, 'scheduled');
     while (!signal.aborted && !this.#handedOver) {
       if (next === undefined) {
         this.#logger.info('the schedule has no more ticks');
