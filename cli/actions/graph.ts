@@ -3,6 +3,7 @@ import { createScheme } from '../context.ts';
 import { configFor } from '../config-for.ts';
 import { renderDot } from '../graph/render-dot.ts';
 import { renderMermaid } from '../graph/render-mermaid.ts';
+import { renderSvg } from '../graph/render-svg.ts';
 import type { CliIO } from '../io.ts';
 import { readSpecs } from '../read-specs.ts';
 import { withExistingStore } from '../with-existing-store.ts';
@@ -22,5 +23,6 @@ export async function runGraph(io: CliIO, flags: GraphFlags): Promise<void> {
   const scheme = createScheme();
   const topology = analyzeTopology(specs, (spec) => scheme.portsOf(spec));
   if (flags.output === 'json') io.stdout.write(JSON.stringify(topology, null, 2) + '\n');
+  else if (flags.output === 'svg') io.stdout.write(renderSvg(topology));
   else io.stdout.write(flags.output === 'dot' ? renderDot(topology) : renderMermaid(topology));
 }

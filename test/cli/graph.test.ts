@@ -73,8 +73,25 @@ describe('weft graph', () => {
     expect(topology.unreachable).toEqual(['a', 'b']);
   });
 
-  it('refuses an unknown output format as a usage error', async () => {
+  it('draws an SVG picture: a box per node with name and kind, an edge per link labelled by port, dashed red for a missing target', async () => {
     const run = await weft(['graph', '-f', PING, '-o', 'svg'], { cwd: dir.path, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
+    expect(run.stdout.match(/<g class="node[^"]*"/g)).toHaveLength(3);
+    expect(run.stdout.match(/<path class="edge"/g)).toHaveLength(2);
+    expect(run.stdout).toContain('<text class="name" x="12" y="19">pong</text><text class="kind" x="12" y="34">snippet</text>');
+    expect(run.stdout).toContain('<g class="node source"');
+    expect(run.stdout).toContain('>out[0]</text>');
+    writeFileSync(join(dir.path, 'dangling.yaml'), '- {kind: snippet, name: a, language: text, code: a, links: {out: [{name: "<routr>", port: in}]}}\n');
+    const dangling = await weft(['graph', '-f', 'dangling.yaml', '-o', 'svg'], { cwd: dir.path, env });
+    expect(dangling.stdout).toContain('<path class="edge unresolved"');
+    expect(dangling.stdout).toContain('&lt;routr&gt; (missing)');
+    // The same topology gives the same bytes (pictures in docs/ are compared by a test).
+    expect((await weft(['graph', '-f', PING, '-o', 'svg'], { cwd: dir.path, env })).stdout).toBe(run.stdout);
+  });
+
+  it('refuses an unknown output format as a usage error', async () => {
+    const run = await weft(['graph', '-f', PING, '-o', 'png'], { cwd: dir.path, env });
     expect(run.code).toBe(2);
   });
 });

@@ -47,7 +47,7 @@ describe('weft start --log-format', () => {
     const child = spawn('/usr/bin/script', ['-qec', `${process.execPath} ${CLI} start -f ping.yaml --store memory:// --insecure`, '/dev/null'], { cwd: dir.path, env: { ...process.env, NO_COLOR: '1' } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    engine = child;
+    engine = Object.assign(child, { output: () => output });
     await started(() => output);
     expect(output).toMatch(/\] INFO: listening \{/);
     expect(output).not.toContain('"level":30');
